@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MagicLink.Api.Accounts;
+using MagicLink.Api.Admin;
+using MagicLink.Api.Health;
+using MagicLink.Api.Links;
+using MagicLink.Api.Redeem;
+using MagicLink.Api.Access;
+using MagicLink.Grains;
+using Npgsql;
+using Orleans.Configuration;
+using Scalar.AspNetCore;
+
+namespace MagicLink.Api.Extensions;
+
+public static class ApiHostingExtensions
+{
+    private const long MaxJsonBody = 2 * 1024 * 1024;
+
+    public static WebApplicationBuilder AddMagicLinkApi(this WebApplicationBuilder builder)
+    {
+        var settings = ApiSettings.From(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        builder.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.WebHost.UseUrls($"http://0.0.0.0:{settings.HttpPort}");
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxJsonBody);
+
+        builder.UseOrleansClient(client => client
+            .Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            })
+            .UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = settings.Database;
+            }));
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.Database));
+
+        builder.Services.ConfigureHttpJsonOptions(o => Wire.Configure(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ErrorHandling>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<UrlTokens>();
+        builder.Services.AddRedeemRateLimit(settings.RedeemRateLimit);
+        builder.Services.AddMagicLinkHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication MapMagicLinkApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Magic Link API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapHealthApi();
+        app.MapAdminApi();
+
+        var api = app.MapGroup("/api/v1").RequireAccount().WithTags("Client");
+        api.MapAccountApi();
+        api.MapLinksApi();
+        app.MapRedeemEndpoints();
+        return app;
+    }
+}

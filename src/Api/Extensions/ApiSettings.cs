@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+
+namespace MagicLink.Api.Extensions;
+
+/// <summary>The API's knobs, read from MAGICLINK_* environment variables (see README).</summary>
+public sealed record ApiSettings(
+    string Database,
+    int HttpPort,
+    Uri PublicUrl,
+    string DataDir,
+    string AdminToken,
+    string ClusterId,
+    string ServiceId,
+    int RedeemRateLimit)
+{
+    public static ApiSettings From(IConfiguration config)
+    {
+        var port = config["MAGICLINK_HTTP_PORT"] is { Length: > 0 } text
+            ? int.TryParse(text, out var p) && p is >= 0 and < 65536 ? p : throw new InvalidOperationException($"MAGICLINK_HTTP_PORT={text} is not a TCP port.")
+            : 8080;
+        var dataDir = Path.GetFullPath(config["MAGICLINK_DATA_DIR"] is { Length: > 0 } dir ? dir : ".data");
+        var publicUrl = config["MAGICLINK_PUBLIC_URL"] is { Length: > 0 } url ? url : $"http://localhost:{port}";
+        return new ApiSettings(
+            Database: config["MAGICLINK_DB"] is { Length: > 0 } db
+                ? db
+                : throw new InvalidOperationException("MAGICLINK_DB is not set: give the API a PostgreSQL connection string (run.sh does this for you)."),
+            HttpPort: port,
+            PublicUrl: new Uri(publicUrl.TrimEnd('/') + "/"),
+            DataDir: dataDir,
+            AdminToken: config["MAGICLINK_ADMIN_TOKEN"] is { Length: > 0 } token ? token : AdminTokenFile(dataDir),
+            ClusterId: config["MAGICLINK_CLUSTER_ID"] is { Length: > 0 } cluster ? cluster : "magiclink",
+            ServiceId: config["MAGICLINK_SERVICE_ID"] is { Length: > 0 } service ? service : "magiclink",
+            RedeemRateLimit: config["MAGICLINK_REDEEM_RATE_LIMIT"] is { Length: > 0 } rate
+                ? int.TryParse(rate, out var perMinute) && perMinute >= 0 ? perMinute : throw new InvalidOperationException($"MAGICLINK_REDEEM_RATE_LIMIT={rate} must be a whole number, 0 for no limit.")
+                : 60);
+    }
+
+    /// <summary>The link or page URL the service hands out for a path such as <c>l/abc</c>.</summary>
+    public string Url(string relativePath) => new Uri(PublicUrl, relativePath).ToString();
+
+    // Without MAGICLINK_ADMIN_TOKEN a token is generated once and kept beside the data, so a
+    // restart keeps working with the token that was printed the first time.
+    private static string AdminTokenFile(string dataDir)
+    {
+        var path = Path.Combine(dataDir, "admin-token");
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path).Trim();
+        }
+
+        Directory.CreateDirectory(dataDir);
+        var token = "mla_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        File.WriteAllText(path, token);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return token;
+    }
+}

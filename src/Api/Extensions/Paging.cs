@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text;
+using Npgsql;
+
+namespace MagicLink.Api.Extensions;
+
+/// <summary>
+/// Keyset paging over (created_at, id), newest first: stable while rows are added, and as cheap
+/// on page 500 as on page 1.
+/// </summary>
+public sealed record Paging(int Limit, DateTimeOffset? AfterCreatedAt, string? AfterId)
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+
+    public static (Paging? Paging, IResult? Problem) Parse(string? limit, string? cursor)
+    {
+        var check = new Validation();
+        var size = DefaultLimit;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxLimit))
+        {
+            check.Add("limit", $"limit must be a whole number from 1 to {MaxLimit}.");
+        }
+
+        DateTimeOffset? afterCreatedAt = null;
+        string? afterId = null;
+        if (cursor is not null)
+        {
+            try
+            {
+                var parts = Encoding.UTF8.GetString(Convert.FromBase64String(cursor.Replace('-', '+').Replace('_', '/').PadRight((cursor.Length + 3) / 4 * 4, '='))).Split('|');
+                afterCreatedAt = new DateTimeOffset(long.Parse(parts[0], CultureInfo.InvariantCulture), TimeSpan.Zero);
+                afterId = parts[1];
+            }
+            catch (Exception e) when (e is FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException or OverflowException)
+            {
+                check.Add("cursor", "cursor is not one this API handed out.");
+            }
+        }
+
+        return check.IsValid ? (new Paging(size, afterCreatedAt, afterId), null) : (null, check.Problem());
+    }
+
+    /// <summary>Runs <paramref name="sql"/> (which must select id, created_at and end with the keyset
+    /// condition placeholder) and returns the page's ids plus the cursor of the next page.</summary>
+    public async Task<(List<string> Ids, string? NextCursor)> QueryAsync(NpgsqlDataSource database, string sql, params object?[] parameters)
+    {
+        await using var command = database.CreateCommand(
+            sql.Replace("{keyset}", $"(${parameters.Length + 1}::timestamptz IS NULL OR (created_at, id) < (${parameters.Length + 1}, ${parameters.Length + 2}))", StringComparison.Ordinal)
+            + $" ORDER BY created_at DESC, id DESC LIMIT {Limit + 1}");
+        foreach (var p in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = p ?? DBNull.Value });
+        }
+
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)AfterCreatedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)AfterId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+
+        var rows = new List<(string Id, DateTime CreatedAt)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetDateTime(1)));
+        }
+
+        string? next = null;
+        if (rows.Count > Limit)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            var last = rows[^1];
+            next = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{last.CreatedAt.Ticks.ToString(CultureInfo.InvariantCulture)}|{last.Id}"))
+                .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        }
+
+        return (rows.Select(r => r.Id).ToList(), next);
+    }
+}

@@ -1,0 +1,3 @@
+using MagicLink.Api.Extensions;
+
+await ApiApp.Build(args).RunAsync();

@@ -1,0 +1,150 @@
+using System.Threading.RateLimiting;
+using MagicLink.Api.Extensions;
+using MagicLink.Api.Pages;
+using MagicLink.Grains;
+using MagicLink.Grains.Links;
+using MagicLink.Grains.Sessions;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Net.Http.Headers;
+
+namespace MagicLink.Api.Redeem;
+
+/// <summary>
+/// The public click. GET and HEAD only show the start page and never use the link, so mail
+/// scanners and link previews cannot burn a single-use link; only the POST the start page's
+/// button sends is a click.
+/// </summary>
+public static class RedeemEndpoints
+{
+    public const string RateLimitPolicy = "redeem";
+
+    public static IServiceCollection AddRedeemRateLimit(this IServiceCollection services, int perMinute) =>
+        services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(RateLimitPolicy, http => perMinute <= 0
+                ? RateLimitPartition.GetNoLimiter("off")
+                : RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = perMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+            o.OnRejected = async (context, _) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Refusal(context.HttpContext, StatusCodes.Status429TooManyRequests, Languages.Default, "ratelimit.title", "ratelimit.body")
+                    .ExecuteAsync(context.HttpContext);
+            };
+        });
+
+    public static IEndpointRouteBuilder MapRedeemEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/l/{token}", [HttpMethods.Get, HttpMethods.Head], StartPage)
+            .WithTags("Public").WithSummary("The link's start page; never uses the link.");
+        app.MapPost("/l/{token}", Click)
+            .RequireRateLimiting(RateLimitPolicy)
+            .DisableAntiforgery()
+            .WithTags("Public").WithSummary("One click: 303 to the new verification session, or 404/410/402/429.");
+        return app;
+    }
+
+    private static async Task<IResult> StartPage(string token, HttpContext http, IGrainFactory grains, UrlTokens tokens)
+    {
+        var link = await tokens.ReadAsync(token, Ids.Link) is { } id ? await grains.GetGrain<ILinkGrain>(id).Get() : null;
+        if (link is null)
+        {
+            return Refusal(http, StatusCodes.Status404NotFound, Languages.Default, "notfound.title", "notfound.body");
+        }
+
+        if (link.Status != LinkStatus.Active)
+        {
+            return Gone(http, link);
+        }
+
+        if (!WantsHtml(http))
+        {
+            return Results.Ok(new { link.Name, link.Flow, link.Language, link.Status });
+        }
+
+        var t = Texts.For(link.Language);
+        var steps = new List<string>();
+        if (link.Flow is Flow.Document or Flow.DocumentAndSelfie)
+        {
+            steps.Add(t["start.step.document"]);
+        }
+
+        if (link.Flow is Flow.Selfie or Flow.DocumentAndSelfie)
+        {
+            steps.Add(t["start.step.selfie"]);
+        }
+
+        return Layout.Page(StatusCodes.Status200OK, link.Language, t["start.title"], $"""
+            <main class="card">
+              <div class="name">{Layout.Encode(link.Name)}</div>
+              <h1>{Layout.Encode(t["start.title"])}</h1>
+              <p>{Layout.Encode(t["start.intro"])}</p>
+              <h2 class="name">{Layout.Encode(t["start.steps"])}</h2>
+              <ol class="steps">{string.Concat(steps.Select(s => $"<li>{Layout.Encode(s)}</li>"))}</ol>
+              <form method="post" action="/l/{Uri.EscapeDataString(token)}">
+                <button class="button" type="submit">{Layout.Encode(t["start.button"])}</button>
+              </form>
+              <p class="fine">{Layout.Encode(t["start.privacy"])}</p>
+            </main>
+            """);
+    }
+
+    private static async Task<IResult> Click(string token, HttpContext http, IGrainFactory grains, UrlTokens tokens, ApiSettings settings)
+    {
+        if (await tokens.ReadAsync(token, Ids.Link) is not { } id)
+        {
+            return Refusal(http, StatusCodes.Status404NotFound, Languages.Default, "notfound.title", "notfound.body");
+        }
+
+        var result = await grains.GetGrain<ILinkGrain>(id).Redeem();
+        return result.Outcome switch
+        {
+            RedeemOutcome.Accepted => new SeeOther(settings.Url("v/" + await tokens.ForAsync(result.Session!.Id))),
+            RedeemOutcome.Gone => Gone(http, result.Link!),
+            RedeemOutcome.NoCredit => Refusal(http, StatusCodes.Status402PaymentRequired, result.Link!.Language, "nocredit.title", "nocredit.body"),
+            _ => Refusal(http, StatusCodes.Status404NotFound, Languages.Default, "notfound.title", "notfound.body"),
+        };
+    }
+
+    private static IResult Gone(HttpContext http, LinkInfo link) =>
+        Refusal(http, StatusCodes.Status410Gone, link.Language, "gone.title", link.Status switch
+        {
+            LinkStatus.Expired => "gone.expired",
+            LinkStatus.Exhausted => "gone.exhausted",
+            _ => "gone.deactivated",
+        });
+
+    /// <summary>A refusal as a page for browsers and as problem+json for everyone else.</summary>
+    private static IResult Refusal(HttpContext http, int status, string language, string titleKey, string bodyKey)
+    {
+        var t = Texts.For(language);
+        if (WantsHtml(http))
+        {
+            return Layout.Message(status, language, t[titleKey], t[bodyKey]);
+        }
+
+        var english = Texts.For(Languages.Default);
+        return Results.Problem(statusCode: status, title: english[titleKey], detail: english[bodyKey]);
+    }
+
+    private static bool WantsHtml(HttpContext http) =>
+        http.Request.GetTypedHeaders().Accept is { Count: > 0 } accept
+        && accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase))
+        && !accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && (a.Quality ?? 1) >= 1);
+
+    /// <summary>303, so the browser follows with a GET whatever method the click used.</summary>
+    private sealed class SeeOther(string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
+            httpContext.Response.Headers[HeaderNames.Location] = location;
+            return Task.CompletedTask;
+        }
+    }
+}

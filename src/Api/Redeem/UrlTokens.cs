@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+using MagicLink.Grains;
+using Npgsql;
+
+namespace MagicLink.Api.Redeem;
+
+/// <summary>
+/// The tokens in link and session URLs: the id's random part followed by a 128-bit HMAC of the id
+/// under a key every instance reads from the database. A forged or mistyped token is refused by
+/// arithmetic alone, without activating a grain or touching storage.
+/// </summary>
+public sealed class UrlTokens(NpgsqlDataSource database)
+{
+    private const int IdChars = 26;
+    private const int MacBytes = 16;
+    private static readonly int TokenChars = IdChars + Base64UrlLength(MacBytes);
+    private byte[]? _key;
+
+    public async Task<string> ForAsync(string id)
+    {
+        var key = await KeyAsync();
+        return id[^IdChars..] + Base64Url(Mac(key, id));
+    }
+
+    /// <summary>The id a token stands for, or null when the token is not one of ours.</summary>
+    public async Task<string?> ReadAsync(string token, string prefix)
+    {
+        if (token.Length != TokenChars)
+        {
+            return null;
+        }
+
+        var id = prefix + token[..IdChars];
+        if (!Ids.IsValid(id, prefix))
+        {
+            return null;
+        }
+
+        var expected = Base64Url(Mac(await KeyAsync(), id));
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(token[IdChars..]))
+            ? id
+            : null;
+    }
+
+    /// <summary>
+    /// The id a repeated request with the same Idempotency-Key maps to, so the grain that holds the
+    /// first result answers the repeat; different accounts never share one.
+    /// </summary>
+    public async Task<string> IdempotentIdAsync(string prefix, string accountId, string idempotencyKey)
+    {
+        var mac = HMACSHA256.HashData(await KeyAsync(), Encoding.UTF8.GetBytes($"idempotency\n{prefix}\n{accountId}\n{idempotencyKey}"));
+        return Ids.FromBytes(prefix, mac);
+    }
+
+    private static byte[] Mac(byte[] key, string id) =>
+        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes("url\n" + id))[..MacBytes];
+
+    // Read lazily: the silo creates the schema, and the API may start before it has.
+    private async Task<byte[]> KeyAsync()
+    {
+        if (_key is { } key)
+        {
+            return key;
+        }
+
+        await using var command = database.CreateCommand("SELECT value FROM app_keys WHERE name = 'url-token'");
+        _key = await command.ExecuteScalarAsync() as byte[]
+            ?? throw new InvalidOperationException("The url-token key is missing: has the schema been applied?");
+        return _key;
+    }
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static int Base64UrlLength(int bytes) => (bytes * 8 + 5) / 6;
+}

@@ -1,0 +1,19 @@
+namespace MagicLink.Grains.Links;
+
+/// <summary>One reusable magic link (key <c>lnk_…</c>): its usage, expiry and every click on it.</summary>
+public interface ILinkGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the link; repeating the same request returns the link it created.</summary>
+    Task<CreateLinkResult> Create(NewLink link);
+
+    Task<LinkInfo?> Get();
+
+    /// <summary>
+    /// One click: when the link is active and its account has a credit, reserves the credit, counts
+    /// the use and opens a session. Refusals change nothing.
+    /// </summary>
+    Task<RedeemResult> Redeem();
+
+    /// <summary>Final and idempotent; null when the link does not exist.</summary>
+    Task<LinkInfo?> Deactivate();
+}

@@ -1,0 +1,233 @@
+using Microsoft.Extensions.DependencyInjection;
+using MagicLink.Grains.Credits;
+using MagicLink.Grains.Events;
+using MagicLink.Grains.Sessions;
+
+namespace MagicLink.Grains.Links;
+
+/// <summary>
+/// Every rule of a link. Clicks on one link run one at a time in this grain's turn (it is not
+/// reentrant), which is what makes "limit N means at most N clicks" hold without database locks.
+/// </summary>
+public sealed class LinkGrain(
+    [PersistentState("link", Storage.Name)] IPersistentState<LinkState> state,
+    IGrainFactory grains,
+    [FromKeyedServices(Clock.Key)] TimeProvider time,
+    LinkRows rows,
+    Publisher publisher,
+    SessionSettings sessions) : Grain, ILinkGrain, IRemindable
+{
+    private const string ExpireReminder = "expire";
+    private const string PublishReminder = "publish";
+
+    private LinkStatus? _publishedStatus;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private NewLink Spec => state.State.Spec ?? throw new InvalidOperationException($"Link {Id} does not exist.");
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.RecordExists)
+        {
+            await OpenUnconfirmedSessions();
+            await Publish();
+        }
+    }
+
+    public async Task<CreateLinkResult> Create(NewLink link)
+    {
+        if (state.RecordExists)
+        {
+            return new CreateLinkResult(Info(), Created: false, Conflict: Spec != link);
+        }
+
+        var now = time.GetUtcNow();
+        state.State = new LinkState { Spec = link, CreatedAt = now };
+        // The listing row goes first: if the state write then fails, the row points at nothing
+        // and listings skip it; the other order could leave a link nobody can list.
+        await rows.InsertAsync(Info());
+        await state.WriteStateAsync();
+        if (link.ExpiresAt is { } expiresAt)
+        {
+            await this.RegisterOrUpdateReminder(ExpireReminder, Max(expiresAt - now, TimeSpan.FromSeconds(1)), TimeSpan.FromMinutes(1));
+        }
+
+        return new CreateLinkResult(Info(), Created: true, Conflict: false);
+    }
+
+    public async Task<LinkInfo?> Get()
+    {
+        if (!state.RecordExists)
+        {
+            return null;
+        }
+
+        await CloseIfExpired();
+        return Info();
+    }
+
+    public async Task<RedeemResult> Redeem()
+    {
+        if (!state.RecordExists)
+        {
+            return new RedeemResult(RedeemOutcome.NotFound, null, null);
+        }
+
+        await OpenUnconfirmedSessions();
+        await CloseIfExpired();
+        if (state.State.Status != LinkStatus.Active)
+        {
+            return new RedeemResult(RedeemOutcome.Gone, Info(), null);
+        }
+
+        var sessionId = Ids.New(Ids.Session);
+        var account = grains.GetGrain<IAccountGrain>(Spec.AccountId);
+        if (!(await account.Reserve(sessionId)).Reserved)
+        {
+            return new RedeemResult(RedeemOutcome.NoCredit, Info(), null);
+        }
+
+        try
+        {
+            state.State.Used++;
+            state.State.UnconfirmedSessions.Add(sessionId);
+            if (Spec.Limit is { } limit && state.State.Used >= limit)
+            {
+                Close(LinkStatus.Exhausted, "link.exhausted");
+            }
+
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // The use was not recorded (a lost ETag race against a stale duplicate activation, or the
+            // database is down): give the credit back, and drop this activation so the next call
+            // reloads the state that storage really holds instead of our half-applied copy.
+            DeactivateOnIdle();
+            await account.Release(sessionId);
+            throw;
+        }
+
+        // From here a failure is safe to report as an error: the use and the session id are durable
+        // in this link's state, and sessions open idempotently by id, so the next call on this link
+        // (or its next activation) opens the session. "used" always ends equal to the sessions
+        // opened, and the reserved credit ends with that session (charged or released at expiry).
+        var session = await OpenSession(sessionId);
+        state.State.UnconfirmedSessions.Remove(sessionId);
+        await Publish();
+        return new RedeemResult(RedeemOutcome.Accepted, Info(), session);
+    }
+
+    public async Task<LinkInfo?> Deactivate()
+    {
+        if (!state.RecordExists)
+        {
+            return null;
+        }
+
+        await CloseIfExpired();
+        if (state.State.Status == LinkStatus.Active)
+        {
+            Close(LinkStatus.Deactivated, "link.deactivated");
+            await state.WriteStateAsync();
+            await Publish();
+        }
+
+        return Info();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!state.RecordExists)
+        {
+            await Forget(reminderName);
+            return;
+        }
+
+        await CloseIfExpired();
+        if (await Publish() && (reminderName == PublishReminder || state.State.Status != LinkStatus.Active))
+        {
+            await Forget(reminderName);
+        }
+    }
+
+    private async Task<SessionInfo> OpenSession(string sessionId) =>
+        await grains.GetGrain<ISessionGrain>(sessionId).Open(new NewSession(
+            Spec.AccountId, Id, ClientRef: null, Spec.Flow, Spec.Language, sessions.DefaultLifetime, SuccessUrl: null, ErrorUrl: null));
+
+    private async Task OpenUnconfirmedSessions()
+    {
+        foreach (var sessionId in state.State.UnconfirmedSessions.ToList())
+        {
+            await OpenSession(sessionId);
+            state.State.UnconfirmedSessions.Remove(sessionId);
+        }
+    }
+
+    // Expiry is checked on every call: the reminder fires at most once a minute and may be late.
+    private async Task CloseIfExpired()
+    {
+        if (state.State.Status == LinkStatus.Active && Spec.ExpiresAt is { } expiresAt && time.GetUtcNow() >= expiresAt)
+        {
+            Close(LinkStatus.Expired, "link.expired");
+            await state.WriteStateAsync();
+            await Publish();
+        }
+    }
+
+    private void Close(LinkStatus status, string eventType)
+    {
+        state.State.Status = status;
+        state.State.ClosedAt = time.GetUtcNow();
+        state.State.Outbox.Add(PendingEvent.Raise(eventType, Spec.AccountId, Id, state.State.ClosedAt.Value, Info()));
+    }
+
+    private async Task<bool> Publish()
+    {
+        // Most clicks change neither the status nor raise an event: skip the round trip then.
+        if (state.State.Outbox.Count == 0 && _publishedStatus == state.State.Status)
+        {
+            return true;
+        }
+
+        if (await publisher.TryPublishAsync(Publisher.Table.Links, Id, LinkRows.StatusName(state.State.Status), state.State.Outbox))
+        {
+            _publishedStatus = state.State.Status;
+            return true;
+        }
+
+        await this.RegisterOrUpdateReminder(PublishReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        return false;
+    }
+
+    private async Task Forget(string reminderName)
+    {
+        if (await this.GetReminder(reminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private LinkInfo Info() => new(
+        Id, Spec.AccountId, Spec.Name, Spec.Flow, Spec.UsageType, Spec.Limit, state.State.Used, Spec.ExpiresAt,
+        Spec.Language, state.State.Status, state.State.CreatedAt);
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
+
+[GenerateSerializer]
+public sealed record LinkState
+{
+    [Id(0)] public NewLink? Spec { get; set; }
+    [Id(1)] public int Used { get; set; }
+    [Id(2)] public LinkStatus Status { get; set; } = LinkStatus.Active;
+    [Id(3)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(4)] public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>Sessions whose use is counted but whose grain may not have opened yet.</summary>
+    [Id(5)] public List<string> UnconfirmedSessions { get; set; } = [];
+
+    /// <summary>Events not yet in the outbox table.</summary>
+    [Id(6)] public List<PendingEvent> Outbox { get; set; } = [];
+}

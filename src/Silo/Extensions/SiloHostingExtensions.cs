@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MagicLink.Grains;
+using MagicLink.Grains.Events;
+using MagicLink.Grains.Links;
+using MagicLink.Grains.Sessions;
+using Npgsql;
+using Orleans.Configuration;
+
+namespace MagicLink.Silo.Extensions;
+
+public static class SiloHostingExtensions
+{
+    private const string Invariant = "Npgsql";
+
+    /// <summary>Everything a silo of this service needs: PostgreSQL for membership, state and reminders.</summary>
+    public static ISiloBuilder AddMagicLinkSilo(this ISiloBuilder silo, SiloSettings settings)
+    {
+        silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            })
+            .ConfigureEndpoints(settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true)
+            .UseAdoNetClustering(o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = settings.Database;
+            })
+            .AddAdoNetGrainStorage(Storage.Name, o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = settings.Database;
+            })
+            .UseAdoNetReminderService(o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = settings.Database;
+            });
+        silo.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
+        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.Database));
+        silo.Services.AddSingleton<EventOutbox>();
+        silo.Services.AddSingleton<Publisher>();
+        silo.Services.AddSingleton<LinkRows>();
+        silo.Services.AddSingleton<SessionRows>();
+        silo.Services.AddSingleton(new SessionSettings(settings.SessionLifetime));
+        return silo;
+    }
+}

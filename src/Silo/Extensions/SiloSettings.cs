@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MagicLink.Silo.Extensions;
+
+/// <summary>The silo's knobs, read from MAGICLINK_* environment variables (see README).</summary>
+public sealed record SiloSettings(
+    string Database,
+    int SiloPort,
+    int GatewayPort,
+    int DashboardPort,
+    IPAddress AdvertisedAddress,
+    string ClusterId,
+    string ServiceId,
+    TimeSpan SessionLifetime)
+{
+    public const string DefaultClusterId = "magiclink";
+    public const string DefaultServiceId = "magiclink";
+
+    public static SiloSettings From(IConfiguration config) => new(
+        Database: config["MAGICLINK_DB"] is { Length: > 0 } db
+            ? db
+            : throw new InvalidOperationException("MAGICLINK_DB is not set: give the silo a PostgreSQL connection string (run.sh does this for you)."),
+        SiloPort: Port(config, "MAGICLINK_SILO_PORT", 11111),
+        GatewayPort: Port(config, "MAGICLINK_GATEWAY_PORT", 30000),
+        DashboardPort: Port(config, "MAGICLINK_DASHBOARD_PORT", 8081),
+        AdvertisedAddress: config["MAGICLINK_ADVERTISED_IP"] is { Length: > 0 } ip ? IPAddress.Parse(ip) : GuessAddress(),
+        ClusterId: config["MAGICLINK_CLUSTER_ID"] is { Length: > 0 } cluster ? cluster : DefaultClusterId,
+        ServiceId: config["MAGICLINK_SERVICE_ID"] is { Length: > 0 } service ? service : DefaultServiceId,
+        SessionLifetime: TimeSpan.FromSeconds(Seconds(config, "MAGICLINK_SESSION_TTL", 3600)));
+
+    private static int Seconds(IConfiguration config, string key, int fallback) =>
+        config[key] is { Length: > 0 } text
+            ? int.TryParse(text, out var seconds) && seconds is >= 60 and <= 2_592_000
+                ? seconds
+                : throw new InvalidOperationException($"{key}={text} must be whole seconds from 60 to 2592000.")
+            : fallback;
+
+    private static int Port(IConfiguration config, string key, int fallback) =>
+        config[key] is { Length: > 0 } text
+            ? int.TryParse(text, out var port) && port is > 0 and < 65536
+                ? port
+                : throw new InvalidOperationException($"{key}={text} is not a TCP port.")
+            : fallback;
+
+    // Silos on one machine talk over loopback; silos on many hosts need an address the others can
+    // reach, so take the first non-loopback IPv4 address unless one is given.
+    private static IPAddress GuessAddress()
+    {
+        var addresses = Dns.GetHostAddresses(Dns.GetHostName());
+        return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            ?? IPAddress.Loopback;
+    }
+}

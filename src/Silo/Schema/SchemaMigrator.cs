@@ -1,0 +1,50 @@
+using DbUp;
+using Npgsql;
+
+namespace MagicLink.Silo.Schema;
+
+/// <summary>
+/// Applies the numbered scripts embedded in this assembly, once each, recorded in DbUp's journal.
+/// Several silos may start at the same moment: a session-level advisory lock makes one of them
+/// apply the scripts while the others wait, then find nothing left to do.
+/// </summary>
+public static class SchemaMigrator
+{
+    // An arbitrary constant shared by every migrator of this schema ("MLSCHEMA" in ASCII).
+    private const long LockKey = 0x4D4C534348454D41;
+
+    public static async Task ApplyAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        EnsureDatabase.For.PostgresqlDatabase(connectionString);
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
+        {
+            take.Parameters.AddWithValue("key", LockKey);
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        try
+        {
+            var upgrade = DeployChanges.To
+                .PostgresqlDatabase(connectionString)
+                .WithScriptsEmbeddedInAssembly(typeof(SchemaMigrator).Assembly, name => name.EndsWith(".sql", StringComparison.Ordinal))
+                .WithTransactionPerScript()
+                .LogToNowhere()
+                .Build()
+                .PerformUpgrade();
+            if (!upgrade.Successful)
+            {
+                throw new InvalidOperationException(
+                    $"Schema script {upgrade.ErrorScript?.Name} failed: {upgrade.Error?.Message}", upgrade.Error);
+            }
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+            release.Parameters.AddWithValue("key", LockKey);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+}
