@@ -22,6 +22,7 @@ summary() {
     SUMMARY_PRINTED=1
 }
 
+# shellcheck disable=SC2317 # invoked by the EXIT trap
 cleanup() {
     local rc=$?
     trap '' INT TERM

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # ML_PG_STARTED is read by the scripts that source this
 # Local PostgreSQL for run.sh and test.sh: sourced, not executed.
 #
 #   ml_start_postgres DATA_DIR PORT [--no-fsync]
@@ -45,7 +45,7 @@ ml_require_command() {
 ml_pg_bindir() {
     local dir best="" best_version=0 version
     for dir in /usr/lib/postgresql/*/bin; do
-        [ -x "$dir/pg_ctl" ] && [ -x "$dir/initdb" ] && [ -x "$dir/postgres" ] || continue
+        if [ ! -x "$dir/pg_ctl" ] || [ ! -x "$dir/initdb" ] || [ ! -x "$dir/postgres" ]; then continue; fi
         version="${dir#/usr/lib/postgresql/}"
         version="${version%/bin}"
         version="${version%%.*}"
@@ -99,6 +99,14 @@ ml_start_postgres() {
     if [ -z "$bindir" ]; then
         ml_log "PostgreSQL server binaries not found; installing them with apt"
         ml_apt_install postgresql
+        # The package may create and start a default cluster (port 5432); this script does
+        # not use it, so it does not leave it running.
+        if command -v pg_lsclusters >/dev/null 2>&1; then
+            pg_lsclusters -h 2>/dev/null | awk '$4 == "online" { print $1, $2 }' |
+                while read -r version cluster; do
+                    pg_ctlcluster "$version" "$cluster" stop >/dev/null 2>&1 || true
+                done
+        fi
         bindir="$(ml_pg_bindir)" || true
         [ -n "$bindir" ] || ml_die "PostgreSQL is still missing after 'apt-get install postgresql'"
     fi

@@ -226,8 +226,8 @@ public static class LinksApi
             return Problems.NotFound("link");
         }
 
-        var url = System.Net.WebUtility.HtmlEncode(await Url(link, tokens, settings));
-        var label = System.Net.WebUtility.HtmlEncode(Pages.Texts.For(link.Language)["start.button"]);
+        var url = Pages.Layout.Encode(await Url(link, tokens, settings));
+        var label = Pages.Layout.Encode(Pages.Texts.For(link.Language)["start.button"]);
         var html =
             $"""<a href="{url}" target="_blank" rel="noopener" style="display:inline-block;padding:12px 24px;border-radius:8px;background:#1f4fd8;color:#fff;font:600 16px/1.2 system-ui,sans-serif;text-decoration:none">{label}</a>""";
         return Results.Ok(new EmbedView(html));

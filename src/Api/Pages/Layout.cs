@@ -1,4 +1,5 @@
-using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 
 namespace MagicLink.Api.Pages;
 
@@ -8,7 +9,10 @@ public static class Layout
     public static IResult Page(int status, string language, string title, string body) =>
         Results.Content(Render(language, title, body), "text/html; charset=utf-8", statusCode: status);
 
-    public static string Encode(string text) => WebUtility.HtmlEncode(text);
+    // Letters of every script stay readable in the page source; only markup characters are escaped.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    public static string Encode(string text) => Encoder.Encode(text);
 
     /// <summary>A full-page message: the link is gone, unknown, or cannot be used right now.</summary>
     public static IResult Message(int status, string language, string title, string body, string icon = "!") =>

@@ -11,7 +11,9 @@ public class ServiceFixture : IAsyncLifetime
 
     protected virtual Dictionary<string, string> Settings => [];
 
-    public virtual async Task InitializeAsync() => _service = await MagicLinkService.StartAsync(Silos, Settings);
+    protected virtual TimeProvider? Clock => null;
+
+    public virtual async Task InitializeAsync() => _service = await MagicLinkService.StartAsync(Silos, Settings, time: Clock);
 
     public async Task DisposeAsync()
     {
