@@ -18,10 +18,13 @@ internal static class Program
     private const string Usage = """
         usage: MagicLink.LoadGen BASE_URL ADMIN_TOKEN [hot|spread] [CONCURRENCY] [SECONDS]
                                  [--links N] [--warmup SECONDS] [--setup-parallelism N]
+                                 [--cpu NAME=PID[,NAME=PID...]]
           hot     every click goes to one unlimited link
           spread  each click goes to a random one of N distinct unlimited links (--links, default 10000)
           CONCURRENCY  concurrent clients, each with one request in flight (default 64)
           SECONDS      measured duration (default 20), after --warmup seconds not counted (default 3)
+          --cpu   Linux only: report the CPU each process (with its direct children, e.g. the
+                  postmaster and its backends) used during the measured window, in % of one core
         Every answer other than 303 See Other (with a Location) is an error and is reported.
         """;
 
@@ -85,7 +88,8 @@ internal enum Mode
 }
 
 internal sealed record Options(
-    Uri BaseUrl, string AdminToken, Mode Mode, int Concurrency, int Seconds, int WarmupSeconds, int Links, int SetupParallelism)
+    Uri BaseUrl, string AdminToken, Mode Mode, int Concurrency, int Seconds, int WarmupSeconds, int Links, int SetupParallelism,
+    IReadOnlyList<(string Name, int Pid)> CpuWatch)
 {
     public string ModeName => Mode == Mode.Hot ? "hot" : "spread";
 
@@ -135,7 +139,7 @@ internal sealed record Options(
             var other => throw new ArgumentException($"unknown mode '{other}' (hot or spread)"),
         };
 
-        var known = new[] { "links", "warmup", "setup-parallelism" };
+        var known = new[] { "links", "warmup", "setup-parallelism", "cpu" };
         foreach (var key in named.Keys.Where(k => !known.Contains(k)))
         {
             throw new ArgumentException($"unknown option --{key}");
@@ -149,8 +153,18 @@ internal sealed record Options(
             Number("SECONDS", positional.Count > 4 ? positional[4] : null, 20, 1, 86_400),
             Number("--warmup", named.GetValueOrDefault("warmup"), 3, 0, 3_600),
             Number("--links", named.GetValueOrDefault("links"), 10_000, 1, 1_000_000),
-            Number("--setup-parallelism", named.GetValueOrDefault("setup-parallelism"), 32, 1, 1_000));
+            Number("--setup-parallelism", named.GetValueOrDefault("setup-parallelism"), 32, 1, 1_000),
+            CpuList(named.GetValueOrDefault("cpu")));
     }
+
+    private static List<(string Name, int Pid)> CpuList(string? text) =>
+        string.IsNullOrWhiteSpace(text)
+            ? []
+            : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(item =>
+                item.Split('=') is [var name, var pid] && name.Length > 0
+                && int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+                    ? (name, value)
+                    : throw new ArgumentException($"--cpu wants NAME=PID items, not '{item}'")).ToList();
 
     private static int Number(string name, string? text, int fallback, int min, int max)
     {
@@ -300,7 +314,7 @@ internal sealed class WorkerStats
 
 internal sealed record LoadResult(
     double Seconds, long Ok, long Errors, long WarmupOk, long WarmupErrors, long[] SortedTicks,
-    SortedDictionary<string, long> Outcomes, string? FirstError)
+    SortedDictionary<string, long> Outcomes, string? FirstError, string Cpu)
 {
     public string Line(Options options, int links)
     {
@@ -313,6 +327,7 @@ internal sealed record LoadResult(
             $"RESULT mode={options.ModeName} links={links} concurrency={options.Concurrency} seconds={Seconds:F1} " +
             $"clicks_per_s={Ok / Seconds:F1} p50_ms={Pct(0.50)} p95_ms={Pct(0.95)} p99_ms={Pct(0.99)} max_ms={max} mean_ms={mean} " +
             $"ok={Ok} errors={Errors} outcomes={outcomes} warmup_ok={WarmupOk} warmup_errors={WarmupErrors}") +
+            (Cpu.Length == 0 ? "" : " " + Cpu) +
             (FirstError is null ? "" : " first_error=" + FirstError.Replace(' ', '_'));
     }
 }
@@ -331,6 +346,14 @@ internal static class Load
             $"{options.WarmupSeconds} s warm-up + {options.Seconds} s measured");
 
         using var stop = new CancellationTokenSource();
+        var cpu = new CpuSampler([.. options.CpuWatch, ("loadgen", Environment.ProcessId)]);
+        var cpuTask = !CpuSampler.Available ? Task.CompletedTask : Task.Run(async () =>
+        {
+            await Task.Delay(Until(measureFrom));
+            cpu.Start();
+            await Task.Delay(Until(measureTo));
+            cpu.Stop();
+        });
         var progress = Task.Run(async () =>
         {
             long last = 0;
@@ -405,6 +428,7 @@ internal static class Load
         var all = await Task.WhenAll(workers);
         await stop.CancelAsync();
         await progress;
+        await cpuTask;
 
         var ticks = all.SelectMany(s => s.LatencyTicks).ToArray();
         Array.Sort(ticks);
@@ -416,7 +440,10 @@ internal static class Load
 
         return new LoadResult(
             options.Seconds, ticks.LongLength, all.Sum(s => s.Errors), all.Sum(s => s.WarmupOk), all.Sum(s => s.WarmupErrors),
-            ticks, outcomes, all.Select(s => s.FirstError).FirstOrDefault(e => e is not null));
+            ticks, outcomes, all.Select(s => s.FirstError).FirstOrDefault(e => e is not null), cpu.Result);
+
+        static TimeSpan Until(long timestamp) =>
+            TimeSpan.FromSeconds(Math.Max(0, (timestamp - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
     }
 
     /// <summary>One click; "" when accepted (303 with a Location), else a short description.</summary>
@@ -441,6 +468,95 @@ internal static class Load
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
         {
             return $"{e.GetType().Name} {e.Message.ReplaceLineEndings(" ")}";
+        }
+    }
+}
+
+/// <summary>
+/// CPU time from /proc (Linux): the whole machine, and named processes together with their direct
+/// children. Percentages are of one core, so a 2-core machine tops out at 200.
+/// </summary>
+internal sealed class CpuSampler(IReadOnlyList<(string Name, int Pid)> watch)
+{
+    private const double TicksPerSecond = 100; // USER_HZ, 100 on every mainstream Linux build
+
+    private (long Busy, long Total, long[] Processes, long At)? _first;
+
+    public string Result { get; private set; } = "";
+
+    public static bool Available => OperatingSystem.IsLinux() && File.Exists("/proc/stat");
+
+    public void Start() => _first = Sample();
+
+    public void Stop()
+    {
+        if (_first is not { } first)
+        {
+            return;
+        }
+
+        var last = Sample();
+        var seconds = (last.At - first.At) / (double)Stopwatch.Frequency;
+        var parts = new List<string>
+        {
+            string.Create(CultureInfo.InvariantCulture,
+                $"cpu_busy_pct={100.0 * Environment.ProcessorCount * (last.Busy - first.Busy) / Math.Max(1, last.Total - first.Total):F0}"),
+        };
+        for (var i = 0; i < watch.Count; i++)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"cpu_{watch[i].Name}_pct={100.0 * (last.Processes[i] - first.Processes[i]) / TicksPerSecond / seconds:F0}"));
+        }
+
+        Result = string.Join(' ', parts);
+    }
+
+    private (long Busy, long Total, long[] Processes, long At) Sample()
+    {
+        var at = Stopwatch.GetTimestamp();
+        // cpu  user nice system idle iowait irq softirq steal ...
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Skip(1).Take(8).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var total = fields.Sum();
+        var idle = fields[3] + fields[4];
+
+        var processes = new long[watch.Count];
+        if (watch.Count > 0)
+        {
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                    || ReadStat(pid) is not { } stat)
+                {
+                    continue;
+                }
+
+                for (var i = 0; i < watch.Count; i++)
+                {
+                    if (pid == watch[i].Pid || stat.ParentPid == watch[i].Pid)
+                    {
+                        processes[i] += stat.Ticks;
+                    }
+                }
+            }
+        }
+
+        return (total - idle, total, processes, at);
+    }
+
+    private static (int ParentPid, long Ticks)? ReadStat(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            // After "pid (comm) ": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
+            var rest = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            return (int.Parse(rest[1], CultureInfo.InvariantCulture),
+                long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
+        {
+            return null; // the process ended while we looked
         }
     }
 }

@@ -4,6 +4,7 @@
 -- bench_links is the use counter of a link; bench_sessions has the columns and indexes of the
 -- service's own "sessions" listing table (src/Silo/Schema/0005_app_links_sessions_events.sql).
 \set ON_ERROR_STOP on
+SET client_min_messages = warning;
 
 DROP TABLE IF EXISTS bench_sessions;
 DROP TABLE IF EXISTS bench_links;

@@ -9,8 +9,11 @@ public interface IAccountGrain : IGrainWithStringKey
 
     Task<CreditBalance> AddCredits(int amount);
 
-    /// <summary>Holds one credit for a session; idempotent per session id.</summary>
-    Task<ReserveResult> Reserve(string sessionId);
+    /// <summary>
+    /// Holds one credit for a session; idempotent per session id. <paramref name="linkId"/> names the
+    /// link whose click asked for it, so a reservation orphaned by a crash can be traced and released.
+    /// </summary>
+    Task<ReserveResult> Reserve(string sessionId, string? linkId);
 
     /// <summary>Turns the session's reservation into spending; a no-op when it holds none.</summary>
     Task<CreditBalance> Charge(string sessionId);

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace MagicLink.Grains.Links;
 
 /// <summary>One reusable magic link (key <c>lnk_…</c>): its usage, expiry and every click on it.</summary>
@@ -13,6 +15,14 @@ public interface ILinkGrain : IGrainWithStringKey
     /// the use and opens a session. Refusals change nothing.
     /// </summary>
     Task<RedeemResult> Redeem();
+
+    /// <summary>
+    /// Whether a click with this session id was counted and its session is still to be opened (the
+    /// link then opens it soon). Interleaved and read-only, so the account grain may ask while this
+    /// link waits on it without the two waiting for each other.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> HasCounted(string sessionId);
 
     /// <summary>Final and idempotent; null when the link does not exist.</summary>
     Task<LinkInfo?> Deactivate();

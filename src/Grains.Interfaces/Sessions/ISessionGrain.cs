@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace MagicLink.Grains.Sessions;
 
 /// <summary>One verification session (key <c>ses_…</c>) and the credit it holds.</summary>
@@ -7,4 +9,8 @@ public interface ISessionGrain : IGrainWithStringKey
     Task<SessionInfo> Open(NewSession session);
 
     Task<SessionInfo?> Get();
+
+    /// <summary>Interleaved and read-only: safe to ask from a grain this session may be waiting on.</summary>
+    [AlwaysInterleave]
+    Task<bool> Exists();
 }

@@ -19,6 +19,7 @@ public sealed class LinkGrain(
 {
     private const string ExpireReminder = "expire";
     private const string PublishReminder = "publish";
+    private const string OpenSessionsReminder = "open-sessions";
 
     private LinkStatus? _publishedStatus;
 
@@ -83,7 +84,7 @@ public sealed class LinkGrain(
 
         var sessionId = Ids.New(Ids.Session);
         var account = grains.GetGrain<IAccountGrain>(Spec.AccountId);
-        if (!(await account.Reserve(sessionId)).Reserved)
+        if (!(await account.Reserve(sessionId, Id)).Reserved)
         {
             return new RedeemResult(RedeemOutcome.NoCredit, Info(), null);
         }
@@ -119,6 +120,18 @@ public sealed class LinkGrain(
         return new RedeemResult(RedeemOutcome.Accepted, Info(), session);
     }
 
+    public async Task<bool> HasCounted(string sessionId)
+    {
+        if (!state.RecordExists || !state.State.UnconfirmedSessions.Contains(sessionId))
+        {
+            return false;
+        }
+
+        // Opening it here would interleave with a click; the reminder opens it in a turn of its own.
+        await this.RegisterOrUpdateReminder(OpenSessionsReminder, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        return true;
+    }
+
     public async Task<LinkInfo?> Deactivate()
     {
         if (!state.RecordExists)
@@ -145,8 +158,9 @@ public sealed class LinkGrain(
             return;
         }
 
+        await OpenUnconfirmedSessions();
         await CloseIfExpired();
-        if (await Publish() && (reminderName == PublishReminder || state.State.Status != LinkStatus.Active))
+        if (await Publish() && (reminderName is PublishReminder or OpenSessionsReminder || state.State.Status != LinkStatus.Active))
         {
             await Forget(reminderName);
         }

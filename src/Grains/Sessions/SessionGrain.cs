@@ -24,14 +24,23 @@ public sealed class SessionGrain(
 
     private NewSession Spec => state.State.Spec ?? throw new InvalidOperationException($"Session {Id} does not exist.");
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.RecordExists)
         {
-            await SettleCredit();
-            await Publish();
+            // Finishing a settlement a crash interrupted calls the account; doing it in a turn of
+            // its own keeps activation free of grain calls, so a grain waiting on us can't deadlock.
+            this.RegisterGrainTimer(async _ =>
+            {
+                await SettleCredit();
+                await Publish();
+            }, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
+
+        return Task.CompletedTask;
     }
+
+    public Task<bool> Exists() => Task.FromResult(state.RecordExists);
 
     public async Task<SessionInfo> Open(NewSession session)
     {

@@ -1,0 +1,364 @@
+#!/usr/bin/env bash
+# Click benchmark: the service's click against the same work as a plain PostgreSQL transaction,
+# measured in one run on this machine. See bench/README.md.
+#
+#   bench/run.sh
+#
+# Starts its own PostgreSQL (fsync on) in a temp dir, builds Release, starts one silo and the API,
+# drives POST /l/{token} with bench/LoadGen (one hot link, then 10,000 links), stops the service,
+# then runs pgbench with bench/pgbench/click.sql (one row, then 10,000 rows) against the database
+# "bench" of the same server. Prints a table; keeps it in bench/results/latest.txt (full output in
+# bench/results/latest.log, service logs in bench/results/logs/). Everything it started is stopped
+# and the temp dir removed on exit, also on Ctrl-C.
+#
+# Knobs (environment): BENCH_SECONDS (20) measured seconds per case, BENCH_WARMUP (3) seconds not
+# counted before that, BENCH_CONCURRENCY (64) clients, BENCH_LINKS (10000) links/rows of the spread
+# case, BENCH_PG_PORT (55460) and the next four ports for the API, Orleans dashboard, silo, gateway
+# (BENCH_HTTP_PORT, BENCH_DASHBOARD_PORT, BENCH_SILO_PORT, BENCH_GATEWAY_PORT).
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+ROOT="$(cd "$BENCH_DIR/.." && pwd -P)"
+if [ ! -f "$ROOT/scripts/postgres.sh" ] || [ ! -f "$ROOT/MagicLink.sln" ]; then
+  echo "bench/run.sh: cannot find the repository root above $BENCH_DIR" >&2
+  exit 1
+fi
+# shellcheck source=../scripts/postgres.sh
+source "$ROOT/scripts/postgres.sh"
+
+DURATION="${BENCH_SECONDS:-20}"
+WARMUP="${BENCH_WARMUP:-3}"
+CONCURRENCY="${BENCH_CONCURRENCY:-64}"
+LINKS="${BENCH_LINKS:-10000}"
+PG_PORT="${BENCH_PG_PORT:-55460}"
+HTTP_PORT="${BENCH_HTTP_PORT:-$((PG_PORT + 1))}"
+DASHBOARD_PORT="${BENCH_DASHBOARD_PORT:-$((PG_PORT + 2))}"
+SILO_PORT="${BENCH_SILO_PORT:-$((PG_PORT + 3))}"
+GATEWAY_PORT="${BENCH_GATEWAY_PORT:-$((PG_PORT + 4))}"
+READY_TIMEOUT="${BENCH_READY_TIMEOUT:-180}"
+for knob in DURATION WARMUP CONCURRENCY LINKS PG_PORT HTTP_PORT DASHBOARD_PORT SILO_PORT GATEWAY_PORT READY_TIMEOUT; do
+  case "${!knob}" in '' | *[!0-9]*) ml_die "$knob='${!knob}' is not a whole number" ;; esac
+done
+if [ "$CONCURRENCY" -lt 1 ] || [ "$DURATION" -lt 1 ] || [ "$LINKS" -lt 1 ]; then
+  ml_die "BENCH_CONCURRENCY, BENCH_SECONDS and BENCH_LINKS must be at least 1"
+fi
+
+RESULTS="$BENCH_DIR/results"
+mkdir -p "$RESULTS"
+# Everything from here on also goes to results/latest.log; tee ignores Ctrl-C so it still
+# records the clean-up.
+exec > >(trap '' INT TERM; exec tee "$RESULTS/latest.log") 2>&1
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/magiclink-bench.XXXXXX")"
+LOG_DIR="$WORK/logs"
+mkdir -p "$LOG_DIR"
+PG_STARTED=0
+SILO_PID=""
+API_PID=""
+CHILD_PID=""
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+# Stops one process group (the process and every child it made), politely first.
+stop_group() {
+  local name="$1" pid="$2" waited=0
+  [ -n "$pid" ] || return 0
+  kill -0 "$pid" 2>/dev/null && log "stopping $name (pid $pid)"
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 300 ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$name did not stop within 30 s; killing it"
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+cleanup() {
+  local rc=$?
+  trap '' INT TERM
+  trap - EXIT
+  if [ -n "$CHILD_PID" ] && kill -0 "$CHILD_PID" 2>/dev/null; then
+    kill -TERM "$CHILD_PID" 2>/dev/null || true
+    wait "$CHILD_PID" 2>/dev/null || true
+  fi
+  stop_group api "$API_PID"
+  stop_group silo "$SILO_PID"
+  if [ "$PG_STARTED" = 1 ]; then
+    ml_stop_postgres "$WORK"
+  fi
+  if [ -d "$LOG_DIR" ]; then
+    rm -rf "$RESULTS/logs"
+    cp -r "$LOG_DIR" "$RESULTS/logs" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+  [ "$rc" -eq 0 ] || log "failed (exit code $rc); output in $RESULTS/latest.log"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" 2>/dev/null || true; }
+
+# key=value from a RESULT line ("" when absent).
+kv() { sed -n "s/.*[[:space:]]$2=\([^[:space:]]*\).*/\1/p" <<<" $1" | head -n 1; }
+
+# "a / b" with two decimals, "n/a" when either is missing or b is zero.
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "nan" || b == "nan" || b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'
+}
+
+# Machine CPU (busy and total jiffies) and the CPU jiffies of PIDs with their direct children.
+cpu_sample() {
+  local busy total u n s i w q sq st
+  read -r _ u n s i w q sq st _ </proc/stat
+  total=$((u + n + s + i + w + q + sq + st))
+  busy=$((total - i - w))
+  printf '%s %s' "$busy" "$total"
+  for pid in "$@"; do
+    # Field 2 is "(comm)", which may hold spaces: cut everything up to the last ") ".
+    # shellcheck disable=SC2016
+    cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$pid" '
+      { pid = $1; line = $0; sub(/^.*\) /, "", line); split(line, f, " ")
+        if (pid == p || f[2] == p) t += f[12] + f[13] }
+      END { printf " %d", t }'
+  done
+  echo
+}
+
+# Percent of one core used between two cpu_sample lines: busy of the machine, then each pid.
+cpu_report() {
+  local seconds="$1" first="$2" last="$3"
+  shift 3
+  awk -v s="$seconds" -v a="$first" -v b="$last" -v names="$*" -v cores="$(nproc)" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); n = split(names, nm, " ")
+    printf "cpu_busy_pct=%.0f", 100 * cores * (y[1] - x[1]) / ((y[2] - x[2]) > 0 ? (y[2] - x[2]) : 1)
+    for (i = 1; i <= n; i++) printf " cpu_%s_pct=%.0f", nm[i], 100 * (y[i + 2] - x[i + 2]) / hz / s
+    print "" }'
+}
+
+# Peak and current resident memory of a pid, e.g. "412 MB peak (380 MB now)".
+rss() {
+  awk '/^VmHWM:/ { peak = $2 } /^VmRSS:/ { now = $2 } END { printf "%.0f MB peak (%.0f MB at the end)", peak / 1024, now / 1024 }' \
+    "/proc/$1/status" 2>/dev/null || echo "n/a"
+}
+
+# ---- tools --------------------------------------------------------------------------------
+command -v dotnet >/dev/null 2>&1 || ml_die "the .NET 10 SDK (dotnet) is required"
+ml_require_command curl
+ml_require_command setsid util-linux
+
+for port in "$PG_PORT" "$HTTP_PORT" "$DASHBOARD_PORT" "$SILO_PORT" "$GATEWAY_PORT"; do
+  ! port_taken "$port" || ml_die "port $port is in use; choose others with BENCH_PG_PORT=... (it and the next four)"
+done
+
+# ---- database (fsync on, as the service runs in production) -------------------------------
+ml_start_postgres "$WORK" "$PG_PORT"
+PG_STARTED="$ML_PG_STARTED"
+PG_BIN="$(ml_pg_bindir)"
+PSQL="$PG_BIN/psql"
+[ -x "$PSQL" ] || PSQL="$(command -v psql)"
+PGBENCH="$PG_BIN/pgbench"
+if [ ! -x "$PGBENCH" ]; then
+  PGBENCH="$(command -v pgbench || true)"
+fi
+if [ -z "$PGBENCH" ]; then
+  log "pgbench not found; installing postgresql-contrib"
+  ml_apt_install postgresql-contrib
+  PGBENCH="$PG_BIN/pgbench"
+  [ -x "$PGBENCH" ] || PGBENCH="$(command -v pgbench)" || ml_die "pgbench is still missing"
+fi
+PM_PID="$(head -n 1 "$WORK/pg/postmaster.pid")"
+psql_postgres() { "$PSQL" -h 127.0.0.1 -p "$PG_PORT" -U postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
+PG_VERSION="$(psql_postgres -d postgres -tAc 'SHOW server_version')"
+PG_SETTINGS="$(psql_postgres -d postgres -tAc "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name) FROM pg_settings
+  WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'wal_sync_method')")"
+log "PostgreSQL $PG_VERSION: $PG_SETTINGS"
+psql_postgres -d postgres -c 'CREATE DATABASE bench'
+
+# ---- build --------------------------------------------------------------------------------
+cd "$ROOT"
+log "building Release (MagicLink.sln and bench/LoadGen)"
+started=$SECONDS
+dotnet build -c Release MagicLink.sln -nologo -v quiet --disable-build-servers \
+  || ml_die "the build of MagicLink.sln failed (see the errors above)"
+dotnet build -c Release "$BENCH_DIR/LoadGen/LoadGen.csproj" -nologo -v quiet --disable-build-servers \
+  || ml_die "the build of bench/LoadGen failed (see the errors above)"
+log "built in $((SECONDS - started)) s"
+LOADGEN="$BENCH_DIR/LoadGen/bin/Release/net10.0/MagicLink.LoadGen.dll"
+
+# ---- service: one silo and the API --------------------------------------------------------
+export MAGICLINK_DB MAGICLINK_HTTP_PORT="$HTTP_PORT" MAGICLINK_DASHBOARD_PORT="$DASHBOARD_PORT"
+export MAGICLINK_SILO_PORT="$SILO_PORT" MAGICLINK_GATEWAY_PORT="$GATEWAY_PORT"
+export MAGICLINK_PUBLIC_URL="http://127.0.0.1:$HTTP_PORT" MAGICLINK_DATA_DIR="$WORK/data"
+export MAGICLINK_REDEEM_RATE_LIMIT=0
+MAGICLINK_ADMIN_TOKEN="mla_bench_$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
+export MAGICLINK_ADMIN_TOKEN
+mkdir -p "$MAGICLINK_DATA_DIR"
+
+# Own process group (setsid), from the project folder like run.sh; sets STARTED_PID.
+start_process() {
+  local name="$1" project_dir="$2" dll="$3"
+  [ -f "$ROOT/$project_dir/$dll" ] || ml_die "$project_dir/$dll is missing: did the build succeed?"
+  (cd "$ROOT/$project_dir" && exec setsid dotnet "$dll") </dev/null >"$LOG_DIR/$name.log" 2>&1 &
+  STARTED_PID=$!
+}
+
+wait_http() {
+  local name="$1" url="$2" deadline=$((SECONDS + READY_TIMEOUT))
+  until [ "$(http_code "$url")" = 200 ]; do
+    for pid in $SILO_PID $API_PID; do
+      kill -0 "$pid" 2>/dev/null || { tail -n 40 "$LOG_DIR"/*.log >&2; ml_die "a service process exited while starting"; }
+    done
+    [ "$SECONDS" -lt "$deadline" ] || { tail -n 40 "$LOG_DIR"/*.log >&2; ml_die "$name was not up within $READY_TIMEOUT s"; }
+    sleep 0.5
+  done
+}
+
+started=$SECONDS
+start_process silo src/Silo bin/Release/net10.0/MagicLink.Silo.dll
+SILO_PID="$STARTED_PID"
+wait_http silo "http://127.0.0.1:$DASHBOARD_PORT/health/live"
+start_process api src/Api bin/Release/net10.0/MagicLink.Api.dll
+API_PID="$STARTED_PID"
+API="http://127.0.0.1:$HTTP_PORT"
+wait_http API "$API/health/ready"
+log "service ready in $((SECONDS - started)) s (silo pid $SILO_PID, API pid $API_PID)"
+
+# Sets RESULT to LoadGen's RESULT line (not run in $(...), so the EXIT trap knows CHILD_PID).
+run_loadgen() {
+  local mode="$1" out="$WORK/loadgen-$1.out"
+  shift
+  log "LoadGen $mode: $CONCURRENCY clients, $WARMUP s warm-up + $DURATION s"
+  dotnet "$LOADGEN" "$API" "$MAGICLINK_ADMIN_TOKEN" "$mode" "$CONCURRENCY" "$DURATION" --warmup "$WARMUP" \
+    --cpu "silo=$SILO_PID,api=$API_PID,postgres=$PM_PID" "$@" >"$out" &
+  CHILD_PID=$!
+  wait "$CHILD_PID" || log "LoadGen $mode exited with code $? (see above)"
+  CHILD_PID=""
+  RESULT="$(grep '^RESULT ' "$out" | tail -n 1 || true)"
+  [ -n "$RESULT" ] || RESULT="RESULT mode=$mode clicks_per_s=nan errors=loadgen-failed"
+  echo "$RESULT"
+}
+
+run_loadgen hot
+HOT="$RESULT"
+run_loadgen spread --links "$LINKS"
+SPREAD="$RESULT"
+SILO_RSS="$(rss "$SILO_PID")"
+API_RSS="$(rss "$API_PID")"
+log "peak RSS: silo $SILO_RSS, API $API_RSS"
+log_counts() { # "N warn, N fail, N crit, N exception lines"
+  printf '%s warn, %s fail, %s crit, %s exception lines' "$(grep -c '^warn: ' "$1" || true)" "$(grep -c '^fail: ' "$1" || true)" \
+    "$(grep -c '^crit: ' "$1" || true)" "$(grep -ci 'exception' "$1" || true)"
+}
+SERVICE_LOGS="silo: $(log_counts "$LOG_DIR/silo.log"); API: $(log_counts "$LOG_DIR/api.log")"
+
+# pgbench gets the machine to itself, like the service had it.
+stop_group api "$API_PID"
+API_PID=""
+stop_group silo "$SILO_PID"
+SILO_PID=""
+
+# ---- pgbench: the same work as one plain transaction --------------------------------------
+JOBS=$((CONCURRENCY < 2 ? CONCURRENCY : 2))
+# Sets RESULT to a RESULT line in LoadGen's format, computed from pgbench's per-transaction log.
+run_pgbench() {
+  local name="$1" rows="$2" prefix="$WORK/pgbench-$1" first last t0 count
+  psql_postgres -d bench -v links="$rows" -f "$BENCH_DIR/pgbench/schema.sql" >/dev/null
+  # One second more than the window, so pgbench is still running when the CPU is sampled; the
+  # window itself is cut from the per-transaction log below.
+  log "pgbench $name ($rows row(s)): $CONCURRENCY clients, $JOBS threads, $WARMUP s warm-up + $DURATION s"
+  (cd "$WORK" && exec "$PGBENCH" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared \
+    -c "$CONCURRENCY" -j "$JOBS" -T $((WARMUP + DURATION + 1)) -D links="$rows" \
+    -f "$BENCH_DIR/pgbench/click.sql" -l --log-prefix="$prefix" bench) >"$prefix.out" 2>&1 &
+  CHILD_PID=$!
+  sleep "$WARMUP"
+  first="$(cpu_sample "$PM_PID" "$CHILD_PID")"
+  sleep "$DURATION"
+  last="$(cpu_sample "$PM_PID" "$CHILD_PID")"
+  local rc=0
+  wait "$CHILD_PID" || rc=$?
+  CHILD_PID=""
+  [ "$rc" -eq 0 ] || log "pgbench $name exited with code $rc"
+  sed 's/^/  [pgbench] /' "$prefix.out" | grep -vE '^  \[pgbench\] (transaction type|scaling factor|query mode|number of (clients|threads)|maximum number)' >&2
+
+  # Per-transaction log: client_id transaction_no latency_us script_no epoch_s epoch_us (end time).
+  # The window starts WARMUP s after the first transaction began, like LoadGen's.
+  cat "$prefix".[0-9]* >"$prefix.log"
+  t0="$(awk '$3 ~ /^[0-9]+$/ { s = $5 * 1000000 + $6 - $3; if (m == "" || s < m) m = s } END { printf "%.0f", m }' "$prefix.log")"
+  awk -v from="$((t0 + WARMUP * 1000000))" -v to="$((t0 + (WARMUP + DURATION) * 1000000))" \
+    '$3 ~ /^[0-9]+$/ { e = $5 * 1000000 + $6; if (e >= from && e < to) print $3 }' "$prefix.log" | sort -n >"$prefix.lat"
+  count="$(wc -l <"$prefix.lat")"
+  local failed aborted
+  failed="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$prefix.out")"
+  aborted="$(grep -c 'aborted' "$prefix.out" || true)"
+  RESULT="$(awk -v n="$count" -v s="$DURATION" -v mode="$name" -v rows="$rows" -v c="$CONCURRENCY" \
+    -v failed="${failed:-?}" -v aborted="$aborted" -v rc="$rc" '
+    { lat[NR] = $1; sum += $1 }
+    function pct(p,   i) { i = int(p * n + 0.999999); if (i < 1) i = 1; if (i > n) i = n; return lat[i] / 1000 }
+    END {
+      if (n == 0) { printf "RESULT mode=%s rows=%d concurrency=%d seconds=%d clicks_per_s=0 p50_ms=nan p99_ms=nan ok=0 errors=1 exit=%s\n", mode, rows, c, s, rc; exit }
+      printf "RESULT mode=%s rows=%d concurrency=%d seconds=%d clicks_per_s=%.1f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f max_ms=%.2f mean_ms=%.2f ok=%d errors=%s aborted_clients=%d exit=%s\n",
+        mode, rows, c, s, n / s, pct(0.50), pct(0.95), pct(0.99), lat[n] / 1000, sum / n / 1000, n, failed, aborted, rc }' "$prefix.lat" \
+    | sed "s/\$/ $(cpu_report "$DURATION" "$first" "$last" postgres pgbench)/")"
+  echo "$RESULT"
+}
+
+run_pgbench hot 1
+PG_HOT="$RESULT"
+run_pgbench spread "$LINKS"
+PG_SPREAD="$RESULT"
+
+# ---- report -------------------------------------------------------------------------------
+cpu_text() { # "busy 190%, silo 80%, ..." from the cpu_*_pct fields
+  grep -o 'cpu_[a-z]*_pct=-*[0-9]*' <<<"$1" | sed 's/^cpu_\([a-z]*\)_pct=\(.*\)$/\1 \2%/' | paste -sd, - | sed 's/,/, /g' || true
+}
+row() { # label RESULT-line
+  printf '%-30s %10s %9s %9s %9s %8s   %s\n' "$1" "$(kv "$2" clicks_per_s)" "$(kv "$2" p50_ms)" "$(kv "$2" p95_ms)" \
+    "$(kv "$2" p99_ms)" "$(kv "$2" errors)" "$(cpu_text "$2")"
+}
+ratio_row() { # label service pgbench
+  printf '%-30s %9sx %8sx %8sx %8sx\n' "$1" "$(ratio "$(kv "$2" clicks_per_s)" "$(kv "$3" clicks_per_s)")" \
+    "$(ratio "$(kv "$2" p50_ms)" "$(kv "$3" p50_ms)")" "$(ratio "$(kv "$2" p95_ms)" "$(kv "$3" p95_ms)")" \
+    "$(ratio "$(kv "$2" p99_ms)" "$(kv "$3" p99_ms)")"
+}
+{
+  echo
+  echo "Magic Link click benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (+ uncommitted changes)')"
+  echo "machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/^MemTotal:/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM"
+  echo "PostgreSQL $PG_VERSION on 127.0.0.1, same server for both: $PG_SETTINGS"
+  echo "durability: fsync and synchronous_commit are ON for the service and for pgbench alike (each commit waits for the WAL flush)"
+  echo "load: $CONCURRENCY concurrent clients, closed loop, $DURATION s measured after $WARMUP s warm-up; spread = $LINKS links / rows"
+  echo "service: 1 silo + API (MAGICLINK_REDEEM_RATE_LIMIT=0), POST /l/{token} -> 303 over HTTP/1.1 keep-alive, LoadGen on the same machine"
+  echo "pgbench: -M prepared -c $CONCURRENCY -j $JOBS, bench/pgbench/click.sql (UPDATE counter row + INSERT session row, one transaction)"
+  echo
+  printf '%-30s %10s %9s %9s %9s %8s   %s\n' "case" "clicks/s" "p50 ms" "p95 ms" "p99 ms" "errors" "CPU in the window (% of one core)"
+  row "service hot (1 link)" "$HOT"
+  row "pgbench hot (1 row)" "$PG_HOT"
+  ratio_row "  ratio service/pgbench" "$HOT" "$PG_HOT"
+  row "service spread ($LINKS links)" "$SPREAD"
+  row "pgbench spread ($LINKS rows)" "$PG_SPREAD"
+  ratio_row "  ratio service/pgbench" "$SPREAD" "$PG_SPREAD"
+  echo
+  echo "clicks/s ratio < 1: the service does fewer clicks per second than the bare transaction; latency ratio > 1: it is slower."
+  echo "service outcomes: hot $(kv "$HOT" outcomes) (warm-up errors $(kv "$HOT" warmup_errors)), spread $(kv "$SPREAD" outcomes) (warm-up errors $(kv "$SPREAD" warmup_errors))"
+  for line in "$HOT" "$SPREAD"; do
+    first_error="$(kv "$line" first_error)"
+    [ -z "$first_error" ] || echo "first error ($(kv "$line" mode)): $first_error"
+  done
+  echo "pgbench failed transactions: hot $(kv "$PG_HOT" errors), spread $(kv "$PG_SPREAD" errors); aborted clients: hot $(kv "$PG_HOT" aborted_clients), spread $(kv "$PG_SPREAD" aborted_clients)"
+  echo "memory (VmHWM after both service runs): silo $SILO_RSS, API $API_RSS"
+  echo "service logs ($SERVICE_LOGS) are in bench/results/logs/"
+  echo
+  echo "$HOT"
+  echo "$SPREAD"
+  echo "$PG_HOT"
+  echo "$PG_SPREAD"
+} | tee "$RESULTS/latest.txt"
