@@ -17,5 +17,9 @@ public static class Wire
         return options;
     }
 
+    /// <summary>An enum value as the API writes it: <c>InProgress</c> is <c>in_progress</c>.</summary>
+    public static string Name<T>(T value)
+        where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
     public static readonly JsonSerializerOptions Json = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 }

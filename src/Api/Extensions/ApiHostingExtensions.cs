@@ -4,6 +4,7 @@ using MagicLink.Api.Admin;
 using MagicLink.Api.Health;
 using MagicLink.Api.Links;
 using MagicLink.Api.Redeem;
+using MagicLink.Api.Sessions;
 using MagicLink.Api.Access;
 using MagicLink.Grains;
 using Npgsql;
@@ -62,6 +63,7 @@ public static class ApiHostingExtensions
         var api = app.MapGroup("/api/v1").RequireAccount().WithTags("Client");
         api.MapAccountApi();
         api.MapLinksApi();
+        api.MapSessionsApi();
         app.MapRedeemEndpoints();
         return app;
     }

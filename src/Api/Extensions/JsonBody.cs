@@ -21,26 +21,39 @@ public static class JsonBody
         }
 
         var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        JsonDocument document;
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, options, http.RequestAborted);
-            return value is null
-                ? (null, Problems.Validation("$", "The body must be a JSON object."))
-                : (value, null);
+            // Parsed first on its own, so broken JSON is told apart from a field of the wrong type.
+            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: http.RequestAborted);
         }
-        catch (JsonException e)
+        catch (JsonException)
         {
-            var field = FieldName(e.Path);
-            var message = field == "$"
-                ? "The body is not valid JSON."
-                : $"{field} has the wrong type or is out of range.";
-            return (null, Problems.Validation(field, message));
+            return (null, Problems.Validation("$", "The body is not valid JSON."));
         }
         catch (BadHttpRequestException e)
         {
             return (null, Results.Problem(statusCode: e.StatusCode,
                 title: e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Payload too large" : "Bad request",
                 detail: e.Message));
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, Problems.Validation("$", "The body must be a JSON object."));
+            }
+
+            try
+            {
+                return (document.Deserialize<T>(options)!, null);
+            }
+            catch (JsonException e)
+            {
+                var field = FieldName(e.Path);
+                return (null, Problems.Validation(field, $"{field} has the wrong type or an unknown value."));
+            }
         }
     }
 

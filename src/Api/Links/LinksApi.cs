@@ -178,14 +178,7 @@ public static class LinksApi
 
         var (ids, next) = await paging!.QueryAsync(database,
             "SELECT id, created_at FROM sessions WHERE account_id = $1 AND link_id = $2 AND {keyset}", http.AccountId(), id);
-        var sessions = await Task.WhenAll(ids.Select(s => grains.GetGrain<ISessionGrain>(s).Get()));
-        var views = new List<SessionView>();
-        foreach (var session in sessions.OfType<SessionInfo>())
-        {
-            views.Add(SessionView.From(session, settings.Url("v/" + await tokens.ForAsync(session.Id))));
-        }
-
-        return Results.Ok(new Page<SessionView>(views, next));
+        return Results.Ok(new Page<SessionView>(await SessionsApi.Views(ids, grains, tokens, settings), next));
     }
 
     private static async Task<IResult> QrPng(string id, string? size, HttpContext http, IGrainFactory grains, UrlTokens tokens, ApiSettings settings)

@@ -17,6 +17,7 @@ namespace MagicLink.Api.Redeem;
 public static class RedeemEndpoints
 {
     public const string RateLimitPolicy = "redeem";
+    private const string ResumeCookie = "ml_resume";
 
     public static IServiceCollection AddRedeemRateLimit(this IServiceCollection services, int perMinute) =>
         services.AddRateLimiter(o =>
@@ -94,21 +95,57 @@ public static class RedeemEndpoints
             """);
     }
 
-    private static async Task<IResult> Click(string token, HttpContext http, IGrainFactory grains, UrlTokens tokens, ApiSettings settings)
+    private static async Task<IResult> Click(
+        string token, HttpContext http, IGrainFactory grains, UrlTokens tokens, ApiSettings settings, [FromKeyedServices(Clock.Key)] TimeProvider time)
     {
         if (await tokens.ReadAsync(token, Ids.Link) is not { } id)
         {
             return Refusal(http, StatusCodes.Status404NotFound, Languages.Default, "notfound.title", "notfound.body");
         }
 
+        if (await UnfinishedSessionOfThisBrowser(http, id, grains, tokens) is { } resumeToken)
+        {
+            return new SeeOther(settings.Url("v/" + resumeToken));
+        }
+
         var result = await grains.GetGrain<ILinkGrain>(id).Redeem();
+        if (result.Outcome == RedeemOutcome.Accepted)
+        {
+            var session = result.Session!;
+            var sessionToken = await tokens.ForAsync(session.Id);
+            http.Response.Cookies.Append(ResumeCookie, sessionToken, new CookieOptions
+            {
+                Path = "/l/" + token,
+                HttpOnly = true,
+                Secure = http.Request.IsHttps,
+                SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Lax,
+                MaxAge = session.ExpiresAt - time.GetUtcNow(),
+                IsEssential = true,
+            });
+            return new SeeOther(settings.Url("v/" + sessionToken));
+        }
+
         return result.Outcome switch
         {
-            RedeemOutcome.Accepted => new SeeOther(settings.Url("v/" + await tokens.ForAsync(result.Session!.Id))),
             RedeemOutcome.Gone => Gone(http, result.Link!),
             RedeemOutcome.NoCredit => Refusal(http, StatusCodes.Status402PaymentRequired, result.Link!.Language, "nocredit.title", "nocredit.body"),
             _ => Refusal(http, StatusCodes.Status404NotFound, Languages.Default, "notfound.title", "notfound.body"),
         };
+    }
+
+    /// <summary>
+    /// Same-browser resume: the accepted click left a cookie (scoped to this link's path) naming its
+    /// session; while that session is unfinished, clicking again returns to it and uses nothing.
+    /// </summary>
+    private static async Task<string?> UnfinishedSessionOfThisBrowser(HttpContext http, string linkId, IGrainFactory grains, UrlTokens tokens)
+    {
+        if (http.Request.Cookies[ResumeCookie] is not { } held || await tokens.ReadAsync(held, Ids.Session) is not { } sessionId)
+        {
+            return null;
+        }
+
+        var session = await grains.GetGrain<ISessionGrain>(sessionId).Get();
+        return session is { Status: SessionStatus.Pending or SessionStatus.InProgress } && session.LinkId == linkId ? held : null;
     }
 
     private static IResult Gone(HttpContext http, LinkInfo link) =>

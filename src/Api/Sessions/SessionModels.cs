@@ -2,6 +2,11 @@ using MagicLink.Grains.Sessions;
 
 namespace MagicLink.Api.Sessions;
 
+public sealed record CreateSessionRequest(
+    Flow? Flow, string? Language, string? ClientRef, int? ExpiresInSeconds, string? SuccessUrl, string? ErrorUrl);
+
+public sealed record ReviewRequest(Decision? Decision, string? Reason);
+
 public sealed record SessionView(
     string Id,
     string Url,
@@ -18,9 +23,13 @@ public sealed record SessionView(
     DateTimeOffset? CompletedAt,
     DateTimeOffset ExpiresAt,
     bool Billed,
-    CreditState Credit)
+    CreditState Credit,
+    string? SuccessUrl,
+    string? ErrorUrl,
+    IReadOnlyList<UploadKind> Uploads,
+    IReadOnlyList<CheckResult> Checks)
 {
     public static SessionView From(SessionInfo s, string url) => new(
         s.Id, url, s.LinkId, s.ClientRef, s.Flow, s.Language, s.Status, s.Decision, s.Reason, s.CreatedAt, s.StartedAt,
-        s.SubmittedAt, s.CompletedAt, s.ExpiresAt, s.Billed, s.Credit);
+        s.SubmittedAt, s.CompletedAt, s.ExpiresAt, s.Billed, s.Credit, s.SuccessUrl, s.ErrorUrl, s.Uploads, s.Checks);
 }

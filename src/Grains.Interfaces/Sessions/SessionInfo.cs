@@ -38,6 +38,7 @@ public enum CreditState
     Released,
 }
 
+/// <summary>What a session is opened with; a null lifetime means the service's default (MAGICLINK_SESSION_TTL).</summary>
 [GenerateSerializer, Immutable]
 public sealed record NewSession(
     [property: Id(0)] string AccountId,
@@ -45,7 +46,7 @@ public sealed record NewSession(
     [property: Id(2)] string? ClientRef,
     [property: Id(3)] Flow Flow,
     [property: Id(4)] string Language,
-    [property: Id(5)] TimeSpan Lifetime,
+    [property: Id(5)] TimeSpan? Lifetime,
     [property: Id(6)] string? SuccessUrl,
     [property: Id(7)] string? ErrorUrl);
 
@@ -67,7 +68,9 @@ public sealed record SessionInfo(
     [property: Id(13)] DateTimeOffset ExpiresAt,
     [property: Id(14)] CreditState Credit,
     [property: Id(15)] string? SuccessUrl,
-    [property: Id(16)] string? ErrorUrl)
+    [property: Id(16)] string? ErrorUrl,
+    [property: Id(17)] IReadOnlyList<UploadKind> Uploads,
+    [property: Id(18)] IReadOnlyList<CheckResult> Checks)
 {
     /// <summary>True once the credit was charged for a completed verification.</summary>
     public bool Billed => Credit == CreditState.Charged;

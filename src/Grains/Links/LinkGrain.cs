@@ -14,8 +14,7 @@ public sealed class LinkGrain(
     IGrainFactory grains,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     LinkRows rows,
-    Publisher publisher,
-    SessionSettings sessions) : Grain, ILinkGrain, IRemindable
+    Publisher publisher) : Grain, ILinkGrain, IRemindable
 {
     private const string ExpireReminder = "expire";
     private const string PublishReminder = "publish";
@@ -168,7 +167,7 @@ public sealed class LinkGrain(
 
     private async Task<SessionInfo> OpenSession(string sessionId) =>
         await grains.GetGrain<ISessionGrain>(sessionId).Open(new NewSession(
-            Spec.AccountId, Id, ClientRef: null, Spec.Flow, Spec.Language, sessions.DefaultLifetime, SuccessUrl: null, ErrorUrl: null));
+            Spec.AccountId, Id, ClientRef: null, Spec.Flow, Spec.Language, Lifetime: null, SuccessUrl: null, ErrorUrl: null));
 
     private async Task OpenUnconfirmedSessions()
     {

@@ -22,5 +22,5 @@ public sealed class LinkRows(NpgsqlDataSource database)
         await command.ExecuteNonQueryAsync();
     }
 
-    public static string StatusName(LinkStatus status) => status.ToString().ToLowerInvariant();
+    public static string StatusName(LinkStatus status) => Wire.Name(status);
 }

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using MagicLink.Grains.Credits;
 using MagicLink.Grains.Events;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MagicLink.Grains.Sessions;
 
@@ -14,8 +14,13 @@ public sealed class SessionGrain(
     IGrainFactory grains,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     SessionRows rows,
-    Publisher publisher) : Grain, ISessionGrain, IRemindable
+    UploadHistory history,
+    Publisher publisher,
+    SessionSettings settings) : Grain, ISessionGrain, IRemindable
 {
+    /// <summary>Below this the automated quality check flags an image as blurred.</summary>
+    public const double MinSharpness = 25;
+
     private const string ExpireReminder = "expire";
     private const string PublishReminder = "publish";
     private SessionStatus? _publishedStatus;
@@ -40,8 +45,6 @@ public sealed class SessionGrain(
         return Task.CompletedTask;
     }
 
-    public Task<bool> Exists() => Task.FromResult(state.RecordExists);
-
     public async Task<SessionInfo> Open(NewSession session)
     {
         if (state.RecordExists)
@@ -50,14 +53,46 @@ public sealed class SessionGrain(
         }
 
         var now = time.GetUtcNow();
-        state.State = new SessionState { Spec = session, CreatedAt = now, ExpiresAt = now + session.Lifetime };
-        state.State.Outbox.Add(PendingEvent.Raise("session.created", session.AccountId, Id, now, Info()));
+        var lifetime = session.Lifetime ?? settings.DefaultLifetime;
+        state.State = new SessionState { Spec = session, CreatedAt = now, ExpiresAt = now + lifetime };
+        Raise("session.created");
+        // The listing row goes first: if the state write fails the row points at nothing and
+        // listings skip it, while the other order could leave a session nobody can list.
         await rows.InsertAsync(Info());
         await state.WriteStateAsync();
-        await this.RegisterOrUpdateReminder(ExpireReminder, session.Lifetime, TimeSpan.FromMinutes(1));
+        await this.RegisterOrUpdateReminder(ExpireReminder, lifetime, TimeSpan.FromMinutes(1));
         await Publish();
         return Info();
     }
+
+    public async Task<OpenSessionResult> OpenDynamic(NewSession session)
+    {
+        if (state.RecordExists)
+        {
+            return new OpenSessionResult(Info(), NoCredit: false, Conflict: Spec != session);
+        }
+
+        // Reserved before the session exists; if we die in between, the account's orphan sweep
+        // finds no session with this id and gives the credit back.
+        var reserved = await grains.GetGrain<IAccountGrain>(session.AccountId).Reserve(Id, linkId: null);
+        if (!reserved.Reserved)
+        {
+            return new OpenSessionResult(null, NoCredit: true, Conflict: false);
+        }
+
+        try
+        {
+            return new OpenSessionResult(await Open(session), NoCredit: false, Conflict: false);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            await grains.GetGrain<IAccountGrain>(session.AccountId).Release(Id);
+            throw;
+        }
+    }
+
+    public Task<bool> Exists() => Task.FromResult(state.RecordExists);
 
     public async Task<SessionInfo?> Get()
     {
@@ -68,6 +103,94 @@ public sealed class SessionGrain(
 
         await ExpireIfDue();
         return Info();
+    }
+
+    public async Task<SessionInfo?> Start()
+    {
+        if (!state.RecordExists)
+        {
+            return null;
+        }
+
+        await ExpireIfDue();
+        if (state.State.Status == SessionStatus.Pending)
+        {
+            await MarkStarted();
+        }
+
+        return Info();
+    }
+
+    public async Task<StepOutcome> CanUpload(UploadKind kind) => (await Check(kind)).Outcome;
+
+    public async Task<StepResult> RecordUpload(UploadRecord upload)
+    {
+        var check = await Check(upload.Kind);
+        if (check.Outcome != StepOutcome.Ok)
+        {
+            return check;
+        }
+
+        state.State.Uploads[upload.Kind] = upload;
+        if (state.State.Status == SessionStatus.Pending)
+        {
+            // An API client may upload without ever opening the page: uploading is starting.
+            await MarkStarted();
+        }
+        else
+        {
+            await state.WriteStateAsync();
+        }
+
+        return Result(StepOutcome.Ok);
+    }
+
+    public async Task<StepResult> Submit()
+    {
+        var check = await Check(kind: null);
+        if (check.Outcome != StepOutcome.Ok)
+        {
+            return check;
+        }
+
+        var missing = Flows.Steps(Spec.Flow).Where(k => !state.State.Uploads.ContainsKey(k)).ToList();
+        if (missing.Count > 0)
+        {
+            return new StepResult(StepOutcome.MissingSteps, Info(), missing);
+        }
+
+        state.State.Checks = await RunChecks();
+        state.State.Status = SessionStatus.Submitted;
+        state.State.StartedAt ??= time.GetUtcNow();
+        state.State.SubmittedAt = time.GetUtcNow();
+        Raise("session.submitted");
+        await state.WriteStateAsync();
+        await Publish();
+        return Result(StepOutcome.Ok);
+    }
+
+    public async Task<StepResult> Review(Decision decision, string? reason)
+    {
+        if (!state.RecordExists)
+        {
+            return Result(StepOutcome.NotFound);
+        }
+
+        await ExpireIfDue();
+        if (state.State.Status != SessionStatus.Submitted)
+        {
+            return Result(StepOutcome.WrongStatus);
+        }
+
+        state.State.Decision = decision;
+        state.State.Reason = reason;
+        state.State.Status = decision == Decision.Approved ? SessionStatus.Approved : SessionStatus.Denied;
+        state.State.CompletedAt = time.GetUtcNow();
+        Raise(decision == Decision.Approved ? "session.approved" : "session.denied");
+        await state.WriteStateAsync();
+        await SettleCredit();
+        await Publish();
+        return Result(StepOutcome.Ok);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -88,17 +211,84 @@ public sealed class SessionGrain(
         }
     }
 
+    /// <summary>Whether the flow may take an image of <paramref name="kind"/> now (or, without one, be submitted).</summary>
+    private async Task<StepResult> Check(UploadKind? kind)
+    {
+        if (!state.RecordExists)
+        {
+            return Result(StepOutcome.NotFound);
+        }
+
+        await ExpireIfDue();
+        if (state.State.Status == SessionStatus.Expired)
+        {
+            return Result(StepOutcome.Expired);
+        }
+
+        if (state.State.Status is not (SessionStatus.Pending or SessionStatus.InProgress))
+        {
+            return Result(StepOutcome.WrongStatus);
+        }
+
+        return kind is { } k && !Flows.Steps(Spec.Flow).Contains(k) ? Result(StepOutcome.WrongKind) : Result(StepOutcome.Ok);
+    }
+
+    private async Task<List<CheckResult>> RunChecks()
+    {
+        var checks = new List<CheckResult>();
+        var blurred = state.State.Uploads.Values.Where(u => u.Sharpness < MinSharpness).Select(u => Wire.Name(u.Kind)).ToList();
+        var small = state.State.Uploads.Values.Where(u => u.Width * u.Height < 640 * 480).Select(u => Wire.Name(u.Kind)).ToList();
+        checks.Add(new CheckResult("image_quality", blurred.Count == 0 && small.Count == 0,
+            blurred.Count == 0 && small.Count == 0
+                ? "Every image is sharp and at least 640×480."
+                : string.Join(" ", new[]
+                {
+                    blurred.Count > 0 ? $"Blurred: {string.Join(", ", blurred)}." : "",
+                    small.Count > 0 ? $"Too small: {string.Join(", ", small)}." : "",
+                }.Where(t => t.Length > 0))));
+
+        var reused = new List<string>();
+        foreach (var upload in state.State.Uploads.Values)
+        {
+            if (await history.OtherSessionWithAsync(Spec.AccountId, Id, upload.Sha256) is { } other)
+            {
+                reused.Add($"{Wire.Name(upload.Kind)} (also in {other})");
+            }
+        }
+
+        checks.Add(new CheckResult("duplicate_image", reused.Count == 0,
+            reused.Count == 0 ? "No image was used in another session of this account." : "Reused: " + string.Join(", ", reused) + "."));
+
+        if (Flows.Steps(Spec.Flow).Contains(UploadKind.Selfie))
+        {
+            var present = state.State.Uploads.ContainsKey(UploadKind.Selfie);
+            checks.Add(new CheckResult("selfie_present", present, present ? "A selfie was taken." : "The flow asks for a selfie and none was taken."));
+        }
+
+        return checks;
+    }
+
     // Expiry is enforced on every access too: the reminder fires at most once a minute and may be late.
     private async Task ExpireIfDue()
     {
         if (state.State.Status is SessionStatus.Pending or SessionStatus.InProgress && time.GetUtcNow() >= state.State.ExpiresAt)
         {
             state.State.Status = SessionStatus.Expired;
-            state.State.Outbox.Add(PendingEvent.Raise("session.expired", Spec.AccountId, Id, time.GetUtcNow(), Info()));
+            state.State.CompletedAt = time.GetUtcNow();
+            Raise("session.expired");
             await state.WriteStateAsync();
             await SettleCredit();
             await Publish();
         }
+    }
+
+    private async Task MarkStarted()
+    {
+        state.State.Status = SessionStatus.InProgress;
+        state.State.StartedAt = time.GetUtcNow();
+        Raise("session.started");
+        await state.WriteStateAsync();
+        await Publish();
     }
 
     /// <summary>
@@ -125,6 +315,9 @@ public sealed class SessionGrain(
         await state.WriteStateAsync();
     }
 
+    private void Raise(string type) =>
+        state.State.Outbox.Add(PendingEvent.Raise(type, Spec.AccountId, Id, time.GetUtcNow(), Info()));
+
     private async Task<bool> Publish()
     {
         if (state.State.Outbox.Count == 0 && _publishedStatus == state.State.Status)
@@ -150,10 +343,14 @@ public sealed class SessionGrain(
         }
     }
 
+    private StepResult Result(StepOutcome outcome) => new(outcome, state.RecordExists ? Info() : null, []);
+
+
     private SessionInfo Info() => new(
         Id, Spec.AccountId, Spec.LinkId, Spec.ClientRef, Spec.Flow, Spec.Language, state.State.Status, state.State.Decision,
         state.State.Reason, state.State.CreatedAt, state.State.StartedAt, state.State.SubmittedAt, state.State.CompletedAt,
-        state.State.ExpiresAt, state.State.Credit, Spec.SuccessUrl, Spec.ErrorUrl);
+        state.State.ExpiresAt, state.State.Credit, Spec.SuccessUrl, Spec.ErrorUrl,
+        Flows.Steps(Spec.Flow).Where(state.State.Uploads.ContainsKey).ToList(), state.State.Checks);
 }
 
 [GenerateSerializer]
@@ -172,4 +369,6 @@ public sealed record SessionState
 
     /// <summary>Events not yet in the outbox table.</summary>
     [Id(10)] public List<PendingEvent> Outbox { get; set; } = [];
+    [Id(11)] public Dictionary<UploadKind, UploadRecord> Uploads { get; set; } = [];
+    [Id(12)] public List<CheckResult> Checks { get; set; } = [];
 }

@@ -21,7 +21,7 @@ public sealed class SessionRows(NpgsqlDataSource database)
         await command.ExecuteNonQueryAsync();
     }
 
-    public static string StatusName(SessionStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+    public static string StatusName(SessionStatus status) => Wire.Name(status);
 }
 
 /// <summary>How long a session may stay unfinished (MAGICLINK_SESSION_TTL).</summary>

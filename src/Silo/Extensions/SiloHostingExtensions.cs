@@ -42,6 +42,7 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton<Publisher>();
         silo.Services.AddSingleton<LinkRows>();
         silo.Services.AddSingleton<SessionRows>();
+        silo.Services.AddSingleton<UploadHistory>();
         silo.Services.AddSingleton(new SessionSettings(settings.SessionLifetime));
         return silo;
     }
