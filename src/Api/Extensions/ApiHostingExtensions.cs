@@ -40,7 +40,17 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.Database));
 
         builder.Services.ConfigureHttpJsonOptions(o => Wire.Configure(o.SerializerOptions));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Answers made by the framework (unknown route, wrong method) carry no detail of their own.
+            var request = context.HttpContext.Request;
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => $"Nothing is served at {request.Path}.",
+                StatusCodes.Status405MethodNotAllowed => $"{request.Path} does not accept {request.Method}.",
+                _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(context.ProblemDetails.Status ?? 500),
+            };
+        });
         builder.Services.AddExceptionHandler<ErrorHandling>();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<UrlTokens>();
