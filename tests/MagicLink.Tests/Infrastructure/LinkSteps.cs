@@ -29,9 +29,12 @@ public static class LinkSteps
     public static async Task<JsonObject> GetAsync(TestAccount account, JsonObject link) =>
         await ProblemAssert.Ok(await account.Client.GetAsync($"/api/v1/links/{(string)link["id"]!}"));
 
-    /// <summary>A client that does not follow redirects, so a 303 stays visible.</summary>
+    /// <summary>
+    /// A script-like client: it does not follow redirects, so a 303 stays visible, and keeps no
+    /// cookies, so every click is a new one rather than a same-browser resume.
+    /// </summary>
     public static HttpClient NoRedirects(Uri baseAddress) =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, MaxConnectionsPerServer = 256 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(120) };
+        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 256 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(120) };
 
     public static async Task<Dictionary<HttpStatusCode, int>> ClickConcurrentlyAsync(IReadOnlyList<HttpClient> clients, JsonObject link, int clicks)
     {
