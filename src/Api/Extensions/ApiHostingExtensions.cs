@@ -23,6 +23,8 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton(settings);
         builder.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.WebHost.UseUrls($"http://0.0.0.0:{settings.HttpPort}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxJsonBody);
 

@@ -10,6 +10,9 @@ public static class SiloApp
         var builder = WebApplication.CreateBuilder(args);
         var settings = SiloSettings.From(builder.Configuration);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        // Orleans logs every placement retry at Information; the dashboard shows that better.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.WebHost.UseUrls($"http://0.0.0.0:{settings.DashboardPort}");
         builder.UseOrleans(silo =>
         {
