@@ -1,12 +1,12 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using MagicLink.Api.Access;
 using MagicLink.Api.Accounts;
 using MagicLink.Api.Admin;
 using MagicLink.Api.Health;
 using MagicLink.Api.Links;
 using MagicLink.Api.Redeem;
 using MagicLink.Api.Sessions;
-using MagicLink.Api.Access;
 using MagicLink.Grains;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
 using Scalar.AspNetCore;

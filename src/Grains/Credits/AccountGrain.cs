@@ -1,7 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using MagicLink.Grains.Access;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MagicLink.Grains.Credits;
 

@@ -1,7 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using MagicLink.Grains.Credits;
 using MagicLink.Grains.Events;
 using MagicLink.Grains.Sessions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MagicLink.Grains.Links;
 
