@@ -259,6 +259,12 @@ log_counts() { # "N warn, N fail, N crit, N exception lines"
     "$(grep -c '^crit: ' "$1" || true)" "$(grep -ci 'exception' "$1" || true)"
 }
 SERVICE_LOGS="silo: $(log_counts "$LOG_DIR/silo.log"); API: $(log_counts "$LOG_DIR/api.log")"
+# How big each kind of grain state got: a state rewritten whole on every click and growing with
+# it makes every click slower than the last.
+STATE_SIZES="$(psql_postgres -d magiclink -tAc "SELECT string_agg(t, '; ' ORDER BY b DESC) FROM (
+  SELECT regexp_replace(graintypestring, '^.*[.,]', '') || ': ' || count(*) || ', ' || max(octet_length(payloadbinary))
+         || ' B, v' || max(version) AS t, max(octet_length(payloadbinary)) AS b
+  FROM orleansstorage GROUP BY graintypestring) s" 2>/dev/null || echo "n/a")"
 
 # pgbench gets the machine to itself, like the service had it.
 stop_group api "$API_PID"
@@ -317,8 +323,21 @@ run_pgbench spread "$LINKS"
 PG_SPREAD="$RESULT"
 
 # ---- report -------------------------------------------------------------------------------
-cpu_text() { # "busy 190%, silo 80%, ..." from the cpu_*_pct fields
-  grep -o 'cpu_[a-z]*_pct=-*[0-9]*' <<<"$1" | sed 's/^cpu_\([a-z]*\)_pct=\(.*\)$/\1 \2%/' | paste -sd, - | sed 's/,/, /g' || true
+cpu_text() { # "busy 190%, silo 80%, ..., other 5%" from the cpu_*_pct fields
+  grep -o 'cpu_[a-z]*_pct=-*[0-9]*' <<<"$1" | sed 's/^cpu_\([a-z]*\)_pct=\(.*\)$/\1 \2/' \
+    | awk '$1 == "busy" { busy = $2 } $1 != "busy" { mine += $2 } { printf "%s%s %s%%", (NR > 1 ? ", " : ""), $1, $2 }
+      END { if (NR > 0) printf ", other %d%%", busy - mine }' || true
+}
+# Warns when processes outside this benchmark used much CPU in a window (a shared machine).
+other_cpu_note() { # label RESULT-line, ...
+  local other
+  while [ $# -ge 2 ]; do
+    other="$(cpu_text "$2" | sed -n 's/.*other \(-*[0-9]*\)%.*/\1/p')"
+    if [ -n "$other" ] && [ "$other" -gt 25 ]; then
+      echo "WARNING: processes outside the benchmark used ${other}% CPU during '$1': the machine was shared, so its figures are low"
+    fi
+    shift 2
+  done
 }
 row() { # label RESULT-line
   printf '%-30s %10s %9s %9s %9s %8s   %s\n' "$1" "$(kv "$2" clicks_per_s)" "$(kv "$2" p50_ms)" "$(kv "$2" p95_ms)" \
@@ -355,7 +374,9 @@ ratio_row() { # label service pgbench
   done
   echo "pgbench failed transactions: hot $(kv "$PG_HOT" errors), spread $(kv "$PG_SPREAD" errors); aborted clients: hot $(kv "$PG_HOT" aborted_clients), spread $(kv "$PG_SPREAD" aborted_clients)"
   echo "memory (VmHWM after both service runs): silo $SILO_RSS, API $API_RSS"
+  echo "largest grain states after the service runs (type: rows, max bytes, max version = writes): $STATE_SIZES"
   echo "service logs ($SERVICE_LOGS) are in bench/results/logs/"
+  other_cpu_note "service hot" "$HOT" "pgbench hot" "$PG_HOT" "service spread" "$SPREAD" "pgbench spread" "$PG_SPREAD"
   echo
   echo "$HOT"
   echo "$SPREAD"
