@@ -7,11 +7,13 @@ namespace MagicLink.Grains.Credits;
 
 /// <summary>
 /// Every credit rule lives here. The grain's single-threaded turn is what keeps <c>available</c> from
-/// going below zero under any number of concurrent clicks; each change is written before the answer,
-/// so a stale duplicate activation loses on the storage ETag instead of counting twice.
+/// going below zero under any number of concurrent clicks; each change is committed to the credit
+/// ledger before the answer, naming the version it read, so a stale duplicate activation fails
+/// instead of counting twice.
 /// </summary>
 public sealed class AccountGrain(
     [PersistentState("account", Storage.Name)] IPersistentState<AccountState> state,
+    CreditLedger ledger,
     IGrainFactory grains,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IAccountGrain, IRemindable
 {
@@ -21,8 +23,18 @@ public sealed class AccountGrain(
     private const string SweepReminder = "sweep";
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
     private bool _sweepScheduled;
+    private Ledger? _ledger;
 
     private string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.RecordExists)
+        {
+            _ledger = await ledger.ReadAsync(Id);
+            _sweepScheduled = await this.GetReminder(SweepReminder, cancellationToken) is not null;
+        }
+    }
 
     public async Task<OpenAccountResult> Open(NewAccount account)
     {
@@ -42,12 +54,14 @@ public sealed class AccountGrain(
         try
         {
             await grains.GetGrain<IApiKeyGrain>(apiKey).Register(Id, Secrets.HashApiSecret(apiSecret));
+            // The ledger row first: without the profile the account does not exist, so a row left
+            // by a failure below is never read.
+            _ledger = await ledger.OpenAsync(Id, account.Credits);
             state.State = new AccountState
             {
                 Name = account.Name,
                 Email = account.Email.Trim(),
                 ApiKey = apiKey,
-                Balance = account.Credits,
                 CreatedAt = time.GetUtcNow(),
             };
             await state.WriteStateAsync();
@@ -68,30 +82,47 @@ public sealed class AccountGrain(
     public async Task<CreditBalance> AddCredits(int amount)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
-        EnsureOpen();
-        state.State.Balance = checked(state.State.Balance + amount);
-        await state.WriteStateAsync();
+        var current = Current();
+        await Commit(ledger.AddAsync(Id, current.Version, amount), current.Credits with { Balance = checked(current.Credits.Balance + amount) });
         return Credits();
     }
 
     public async Task<ReserveResult> Reserve(string sessionId, string? linkId)
     {
-        EnsureOpen();
-        if (state.State.Reservations.ContainsKey(sessionId))
-        {
-            return new ReserveResult(true, Credits());
-        }
-
+        Current();
         await SweepOrphans(onlyIfDue: true);
-        if (Credits().Available <= 0)
+        var current = Current();
+        if (current.Credits.Available <= 0)
         {
-            return new ReserveResult(false, Credits());
+            return new ReserveResult(false, current.Credits);
         }
 
-        state.State.Reservations[sessionId] = new Reservation(linkId, time.GetUtcNow());
-        await state.WriteStateAsync();
+        var held = await Commit(
+            ledger.HoldAsync(Id, current.Version, sessionId, linkId, time.GetUtcNow()),
+            current.Credits with { Reserved = current.Credits.Reserved + 1 });
         await ScheduleSweep();
-        return new ReserveResult(true, Credits());
+        // "Held already" is a success too: the same session asking again holds the same credit.
+        return new ReserveResult(true, held ? Credits() : current.Credits);
+    }
+
+    public async Task<CreditBalance> Charge(string sessionId)
+    {
+        var current = Current();
+        await Commit(ledger.SettleAsync(Id, current.Version, sessionId, charge: true), current.Credits with
+        {
+            Balance = current.Credits.Balance - 1,
+            Reserved = current.Credits.Reserved - 1,
+            Spent = current.Credits.Spent + 1,
+        });
+        return Credits();
+    }
+
+    public async Task<CreditBalance> Release(string sessionId)
+    {
+        var current = Current();
+        await Commit(ledger.SettleAsync(Id, current.Version, sessionId, charge: false),
+            current.Credits with { Reserved = current.Credits.Reserved - 1 });
+        return Credits();
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -102,11 +133,40 @@ public sealed class AccountGrain(
         }
 
         await SweepOrphans(onlyIfDue: false);
-        if (state.State.Reservations.Count == 0 && await this.GetReminder(SweepReminder) is { } reminder)
+        if (Current().Credits.Reserved == 0 && await this.GetReminder(SweepReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
             _sweepScheduled = false;
         }
+    }
+
+    /// <summary>
+    /// Applies a ledger change. The ledger answers our version unchanged when the change was a no-op
+    /// (the hold existed already, or was settled before); otherwise the new version, and the
+    /// counters become <paramref name="after"/>. Any failure drops this activation, so the calls
+    /// after it start again from what the database holds.
+    /// </summary>
+    private async Task<bool> Commit(Task<long> change, CreditBalance after)
+    {
+        var before = Current().Version;
+        long version;
+        try
+        {
+            version = await change;
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
+        if (version == before)
+        {
+            return false;
+        }
+
+        _ledger = new Ledger(after, version);
+        return true;
     }
 
     /// <summary>
@@ -125,22 +185,15 @@ public sealed class AccountGrain(
         }
 
         _lastSweep = now;
-        var released = 0;
-        foreach (var (sessionId, reservation) in state.State.Reservations.Where(r => now - r.Value.ReservedAt >= OrphanAge).ToList())
+        foreach (var (sessionId, linkId) in await ledger.HoldsBeforeAsync(Id, now - OrphanAge))
         {
             if (await grains.GetGrain<ISessionGrain>(sessionId).Exists()
-                || (reservation.LinkId is { } linkId && await grains.GetGrain<ILinkGrain>(linkId).HasCounted(sessionId)))
+                || (linkId is not null && await grains.GetGrain<ILinkGrain>(linkId).HasCounted(sessionId)))
             {
                 continue;
             }
 
-            state.State.Reservations.Remove(sessionId);
-            released++;
-        }
-
-        if (released > 0)
-        {
-            await state.WriteStateAsync();
+            await Release(sessionId);
         }
     }
 
@@ -153,60 +206,27 @@ public sealed class AccountGrain(
         }
     }
 
-    public async Task<CreditBalance> Charge(string sessionId)
-    {
-        EnsureOpen();
-        // Removing the reservation is what makes charge and release exclusive and each happen once.
-        if (state.State.Reservations.Remove(sessionId))
-        {
-            state.State.Balance--;
-            state.State.Spent++;
-            await state.WriteStateAsync();
-        }
-
-        return Credits();
-    }
-
-    public async Task<CreditBalance> Release(string sessionId)
-    {
-        EnsureOpen();
-        if (state.State.Reservations.Remove(sessionId))
-        {
-            await state.WriteStateAsync();
-        }
-
-        return Credits();
-    }
-
-    private void EnsureOpen()
+    private Ledger Current()
     {
         if (!state.RecordExists)
         {
             throw new InvalidOperationException($"Account {Id} does not exist.");
         }
+
+        return _ledger ?? throw new InvalidOperationException($"The credits of account {Id} are missing from the ledger.");
     }
 
-    private CreditBalance Credits() => new(state.State.Balance, state.State.Reservations.Count, state.State.Spent);
-
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
-        _sweepScheduled = await this.GetReminder(SweepReminder, cancellationToken) is not null;
+    private CreditBalance Credits() => Current().Credits;
 
     private AccountInfo Info() => new(Id, state.State.Name, state.State.Email, Credits(), state.State.CreatedAt);
 }
 
+/// <summary>The account's profile; its credits live in the credit ledger.</summary>
 [GenerateSerializer]
 public sealed record AccountState
 {
     [Id(0)] public string Name { get; set; } = "";
     [Id(1)] public string Email { get; set; } = "";
     [Id(2)] public string ApiKey { get; set; } = "";
-    [Id(3)] public int Balance { get; set; }
-    [Id(4)] public int Spent { get; set; }
-
-    /// <summary>Sessions holding a credit, by session id; its size is <c>reserved</c>.</summary>
-    [Id(5)] public Dictionary<string, Reservation> Reservations { get; set; } = [];
     [Id(6)] public DateTimeOffset CreatedAt { get; set; }
 }
-
-[GenerateSerializer, Immutable]
-public sealed record Reservation([property: Id(0)] string? LinkId, [property: Id(1)] DateTimeOffset ReservedAt);

@@ -1,4 +1,5 @@
 using MagicLink.Grains;
+using MagicLink.Grains.Credits;
 using MagicLink.Grains.Events;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
@@ -43,6 +44,7 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton<LinkRows>();
         silo.Services.AddSingleton<SessionRows>();
         silo.Services.AddSingleton<UploadHistory>();
+        silo.Services.AddSingleton<CreditLedger>();
         silo.Services.AddSingleton(new SessionSettings(settings.SessionLifetime));
         return silo;
     }
