@@ -4,45 +4,88 @@ using Npgsql;
 namespace MagicLink.Grains.Events;
 
 /// <summary>
-/// What a grain does after its state is written: bring its listing row's status up to date and
-/// move its pending events into the outbox table, in one transaction. Both steps are idempotent,
-/// so a failure only means "try again later"; the state write already made the change real.
+/// What a grain does after its state is written: upsert its listing row (so listings show its
+/// current status) and move its pending events into the outbox table, as one batch in one
+/// transaction. Both are idempotent, so a failure only means "try again later": the state write
+/// already made the change real.
 /// </summary>
-public sealed class Publisher(NpgsqlDataSource database, EventOutbox outbox, ILogger<Publisher> log)
+public sealed class Publisher(NpgsqlDataSource database, ILogger<Publisher> log)
 {
-    public enum Table
+    public Task<bool> TryPublishAsync(LinkRow row, List<PendingEvent> events) => TryPublishAsync(row.Id, events, new NpgsqlBatchCommand(
+        """
+        INSERT INTO links (id, account_id, created_at, expires_at, status) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status
+        """)
     {
-        Links,
-        Sessions,
-    }
+        Parameters =
+        {
+            new() { Value = row.Id },
+            new() { Value = row.AccountId },
+            new() { Value = row.CreatedAt },
+            new() { Value = (object?)row.ExpiresAt ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
+            new() { Value = row.Status },
+        },
+    });
 
-    public async Task<bool> TryPublishAsync(Table table, string id, string status, List<PendingEvent> events)
+    public Task<bool> TryPublishAsync(SessionRow row, List<PendingEvent> events) => TryPublishAsync(row.Id, events, new NpgsqlBatchCommand(
+        """
+        INSERT INTO sessions (id, account_id, link_id, status, created_at) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status
+        """)
+    {
+        Parameters =
+        {
+            new() { Value = row.Id },
+            new() { Value = row.AccountId },
+            new() { Value = (object?)row.LinkId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+            new() { Value = row.Status },
+            new() { Value = row.CreatedAt },
+        },
+    });
+
+    private async Task<bool> TryPublishAsync(string id, List<PendingEvent> events, NpgsqlBatchCommand upsert)
     {
         try
         {
-            await using var connection = await database.OpenConnectionAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            var sql = table switch
+            // One batch is one round trip and, without an explicit transaction, one implicit
+            // transaction: the row and the events land together or not at all.
+            await using var batch = database.CreateBatch();
+            batch.BatchCommands.Add(upsert);
+            foreach (var e in events)
             {
-                Table.Links => "UPDATE links SET status = $1 WHERE id = $2 AND status <> $1",
-                _ => "UPDATE sessions SET status = $1 WHERE id = $2 AND status <> $1",
-            };
-            await using (var update = new NpgsqlCommand(sql, connection, transaction))
-            {
-                update.Parameters.Add(new NpgsqlParameter { Value = status });
-                update.Parameters.Add(new NpgsqlParameter { Value = id });
-                await update.ExecuteNonQueryAsync();
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                    """
+                    INSERT INTO events (id, account_id, type, subject_id, occurred_at, payload)
+                    VALUES ($1, $2, $3, $4, $5, $6)
+                    ON CONFLICT (id) DO NOTHING
+                    """)
+                {
+                    Parameters =
+                    {
+                        new() { Value = e.Id },
+                        new() { Value = e.AccountId },
+                        new() { Value = e.Type },
+                        new() { Value = e.SubjectId },
+                        new() { Value = e.OccurredAt },
+                        new() { Value = e.Payload, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb },
+                    },
+                });
             }
 
-            await outbox.PublishAsync(events, transaction);
-            await transaction.CommitAsync();
+            await batch.ExecuteNonQueryAsync();
             events.Clear();
             return true;
         }
         catch (NpgsqlException e)
         {
-            log.LogWarning(e, "Publishing {Count} events of {Id} failed; they stay pending in its state", events.Count, id);
+            log.LogWarning(e, "Publishing {Id} with {Count} events failed; they stay pending in its state", id, events.Count);
             return false;
         }
     }
 }
+
+/// <summary>A link's row in the <c>links</c> listing table.</summary>
+public sealed record LinkRow(string Id, string AccountId, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string Status);
+
+/// <summary>A session's row in the <c>sessions</c> listing table.</summary>
+public sealed record SessionRow(string Id, string AccountId, string? LinkId, DateTimeOffset CreatedAt, string Status);

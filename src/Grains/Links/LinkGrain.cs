@@ -13,7 +13,6 @@ public sealed class LinkGrain(
     [PersistentState("link", Storage.Name)] IPersistentState<LinkState> state,
     IGrainFactory grains,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
-    LinkRows rows,
     Publisher publisher) : Grain, ILinkGrain, IRemindable
 {
     private const string ExpireReminder = "expire";
@@ -44,15 +43,14 @@ public sealed class LinkGrain(
 
         var now = time.GetUtcNow();
         state.State = new LinkState { Spec = link, CreatedAt = now };
-        // The listing row goes first: if the state write then fails, the row points at nothing
-        // and listings skip it; the other order could leave a link nobody can list.
-        await rows.InsertAsync(Info());
         await state.WriteStateAsync();
         if (link.ExpiresAt is { } expiresAt)
         {
             await this.RegisterOrUpdateReminder(ExpireReminder, Max(expiresAt - now, TimeSpan.FromSeconds(1)), TimeSpan.FromMinutes(1));
         }
 
+        // Until this lands the link is not listed yet; a failure is retried by the publish reminder.
+        await Publish();
         return new CreateLinkResult(Info(), Created: true, Conflict: false);
     }
 
@@ -204,7 +202,8 @@ public sealed class LinkGrain(
             return true;
         }
 
-        if (await publisher.TryPublishAsync(Publisher.Table.Links, Id, LinkRows.StatusName(state.State.Status), state.State.Outbox))
+        var row = new LinkRow(Id, Spec.AccountId, state.State.CreatedAt, Spec.ExpiresAt, Wire.Name(state.State.Status));
+        if (await publisher.TryPublishAsync(row, state.State.Outbox))
         {
             _publishedStatus = state.State.Status;
             return true;

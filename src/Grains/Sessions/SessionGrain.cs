@@ -13,7 +13,6 @@ public sealed class SessionGrain(
     [PersistentState("session", Storage.Name)] IPersistentState<SessionState> state,
     IGrainFactory grains,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
-    SessionRows rows,
     UploadHistory history,
     Publisher publisher,
     SessionSettings settings) : Grain, ISessionGrain, IRemindable
@@ -56,9 +55,6 @@ public sealed class SessionGrain(
         var lifetime = session.Lifetime ?? settings.DefaultLifetime;
         state.State = new SessionState { Spec = session, CreatedAt = now, ExpiresAt = now + lifetime };
         Raise("session.created");
-        // The listing row goes first: if the state write fails the row points at nothing and
-        // listings skip it, while the other order could leave a session nobody can list.
-        await rows.InsertAsync(Info());
         await state.WriteStateAsync();
         await this.RegisterOrUpdateReminder(ExpireReminder, lifetime, TimeSpan.FromMinutes(1));
         await Publish();
@@ -325,7 +321,8 @@ public sealed class SessionGrain(
             return true;
         }
 
-        if (await publisher.TryPublishAsync(Publisher.Table.Sessions, Id, SessionRows.StatusName(state.State.Status), state.State.Outbox))
+        var row = new SessionRow(Id, Spec.AccountId, Spec.LinkId, state.State.CreatedAt, Wire.Name(state.State.Status));
+        if (await publisher.TryPublishAsync(row, state.State.Outbox))
         {
             _publishedStatus = state.State.Status;
             return true;

@@ -182,6 +182,8 @@ public sealed class MagicLinkService : IAsyncDisposable
     {
         await StopAllAsync();
         Http.Dispose();
+        using var connection = new Npgsql.NpgsqlConnection(Database);
+        Npgsql.NpgsqlConnection.ClearPool(connection);
     }
 
     private async Task StopAllAsync()

@@ -24,7 +24,15 @@ public static class TestDatabase
             await create.ExecuteNonQueryAsync();
         }
 
-        return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
+        // Dozens of services come and go in one test run, each with its own database and so its own
+        // connection pools: idle connections must close quickly or the server runs out of slots.
+        return new NpgsqlConnectionStringBuilder(ServerConnectionString)
+        {
+            Database = name,
+            MaxPoolSize = 50,
+            ConnectionIdleLifetime = 5,
+            ConnectionPruningInterval = 1,
+        }.ConnectionString;
     }
 
     public static async Task<string> CreateAsync()
