@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using MagicLink.Grains;
 
 namespace MagicLink.Api.Extensions;
 
@@ -73,6 +74,30 @@ public sealed class Validation
         }
 
         return value;
+    }
+
+    /// <summary>An ISO 639-1 code the hosted flow ships; English when absent.</summary>
+    public string Language(string field, string? value)
+    {
+        var language = value ?? Languages.Default;
+        if (!Languages.IsSupported(language))
+        {
+            Add(field, $"{field} must be one of: {string.Join(", ", Languages.Supported)}.");
+        }
+
+        return language;
+    }
+
+    /// <summary>The request's Idempotency-Key header, or null when it sent none.</summary>
+    public string? IdempotencyKey(HttpRequest request)
+    {
+        var key = request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > 255)
+        {
+            Add("Idempotency-Key", "Idempotency-Key must be at most 255 characters.");
+        }
+
+        return key.Length > 0 ? key : null;
     }
 
     public IResult Problem() => Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));

@@ -52,27 +52,15 @@ public static class LinksApi
             check.Add("expiresAt", "expiresAt must be in the future.");
         }
 
-        var language = body.Language ?? Languages.Default;
-        if (!Languages.IsSupported(language))
-        {
-            check.Add("language", $"language must be one of: {string.Join(", ", Languages.Supported)}.");
-        }
-
-        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
-        if (idempotencyKey.Length > 255)
-        {
-            check.Add("Idempotency-Key", "Idempotency-Key must be at most 255 characters.");
-        }
-
+        var language = check.Language("language", body.Language);
+        var idempotencyKey = check.IdempotencyKey(http.Request);
         if (!check.IsValid)
         {
             return check.Problem();
         }
 
         var accountId = http.AccountId();
-        var id = idempotencyKey.Length > 0
-            ? await tokens.IdempotentIdAsync(Ids.Link, accountId, idempotencyKey)
-            : Ids.New(Ids.Link);
+        var id = await tokens.NewIdAsync(Ids.Link, accountId, idempotencyKey);
         var result = await grains.GetGrain<ILinkGrain>(id).Create(new NewLink(
             accountId, name!, body.Flow!.Value, body.Usage!.Type!.Value, limit, body.ExpiresAt?.ToUniversalTime(), language));
         if (result.Conflict)

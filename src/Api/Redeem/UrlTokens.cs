@@ -44,11 +44,16 @@ public sealed class UrlTokens(NpgsqlDataSource database)
     }
 
     /// <summary>
-    /// The id a repeated request with the same Idempotency-Key maps to, so the grain that holds the
-    /// first result answers the repeat; different accounts never share one.
+    /// A new object's id. With an Idempotency-Key it is derived from the key, so a repeated request
+    /// reaches the grain that holds the first result; different accounts never share one.
     /// </summary>
-    public async Task<string> IdempotentIdAsync(string prefix, string accountId, string idempotencyKey)
+    public async Task<string> NewIdAsync(string prefix, string accountId, string? idempotencyKey)
     {
+        if (idempotencyKey is null)
+        {
+            return Ids.New(prefix);
+        }
+
         var mac = HMACSHA256.HashData(await KeyAsync(), Encoding.UTF8.GetBytes($"idempotency\n{prefix}\n{accountId}\n{idempotencyKey}"));
         return Ids.FromBytes(prefix, mac);
     }

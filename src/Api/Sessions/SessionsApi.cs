@@ -39,31 +39,20 @@ public static class SessionsApi
             check.Add("flow", "flow is required: document, selfie or document_and_selfie.");
         }
 
-        var language = body.Language ?? Languages.Default;
-        if (!Languages.IsSupported(language))
-        {
-            check.Add("language", $"language must be one of: {string.Join(", ", Languages.Supported)}.");
-        }
+        var language = check.Language("language", body.Language);
 
         var clientRef = check.Text("clientRef", body.ClientRef, 1, 200, required: false);
         var lifetime = check.Number("expiresInSeconds", body.ExpiresInSeconds, MinLifetime, MaxLifetime, required: false);
         var successUrl = RedirectUrl(check, "successUrl", body.SuccessUrl);
         var errorUrl = RedirectUrl(check, "errorUrl", body.ErrorUrl);
-        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
-        if (idempotencyKey.Length > 255)
-        {
-            check.Add("Idempotency-Key", "Idempotency-Key must be at most 255 characters.");
-        }
-
+        var idempotencyKey = check.IdempotencyKey(http.Request);
         if (!check.IsValid)
         {
             return check.Problem();
         }
 
         var accountId = http.AccountId();
-        var id = idempotencyKey.Length > 0
-            ? await tokens.IdempotentIdAsync(Ids.Session, accountId, idempotencyKey)
-            : Ids.New(Ids.Session);
+        var id = await tokens.NewIdAsync(Ids.Session, accountId, idempotencyKey);
         var opened = await grains.GetGrain<ISessionGrain>(id).OpenDynamic(new NewSession(
             accountId, LinkId: null, clientRef, body.Flow!.Value, language,
             lifetime is { } seconds ? TimeSpan.FromSeconds(seconds) : null, successUrl, errorUrl));

@@ -151,7 +151,7 @@ public sealed class LinkGrain(
     {
         if (!state.RecordExists)
         {
-            await Forget(reminderName);
+            await this.Forget(reminderName);
             return;
         }
 
@@ -159,7 +159,7 @@ public sealed class LinkGrain(
         await CloseIfExpired();
         if (await Publish() && (reminderName is PublishReminder or OpenSessionsReminder || state.State.Status != LinkStatus.Active))
         {
-            await Forget(reminderName);
+            await this.Forget(reminderName);
         }
     }
 
@@ -211,14 +211,6 @@ public sealed class LinkGrain(
 
         await this.RegisterOrUpdateReminder(PublishReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         return false;
-    }
-
-    private async Task Forget(string reminderName)
-    {
-        if (await this.GetReminder(reminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
     }
 
     private LinkInfo Info() => new(

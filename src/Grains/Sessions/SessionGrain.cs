@@ -193,7 +193,7 @@ public sealed class SessionGrain(
     {
         if (!state.RecordExists)
         {
-            await Forget(reminderName);
+            await this.Forget(reminderName);
             return;
         }
 
@@ -203,7 +203,7 @@ public sealed class SessionGrain(
         var done = state.State.Status is not (SessionStatus.Pending or SessionStatus.InProgress);
         if (await Publish() && (reminderName == PublishReminder || done))
         {
-            await Forget(reminderName);
+            await this.Forget(reminderName);
         }
     }
 
@@ -330,14 +330,6 @@ public sealed class SessionGrain(
 
         await this.RegisterOrUpdateReminder(PublishReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         return false;
-    }
-
-    private async Task Forget(string reminderName)
-    {
-        if (await this.GetReminder(reminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
     }
 
     private StepResult Result(StepOutcome outcome) => new(outcome, state.RecordExists ? Info() : null, []);
