@@ -2,6 +2,7 @@ using MagicLink.Api.Access;
 using MagicLink.Api.Accounts;
 using MagicLink.Api.Admin;
 using MagicLink.Api.Health;
+using MagicLink.Api.Hosted;
 using MagicLink.Api.Links;
 using MagicLink.Api.Redeem;
 using MagicLink.Api.Sessions;
@@ -58,6 +59,7 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<UrlTokens>();
         builder.Services.AddRedeemRateLimit(settings.RedeemRateLimit);
         builder.Services.AddMagicLinkHealthChecks();
+        builder.Services.AddHostedFlow(settings);
         return builder;
     }
 
@@ -75,8 +77,10 @@ public static class ApiHostingExtensions
         var api = app.MapGroup("/api/v1").RequireAccount().WithTags("Client");
         api.MapAccountApi();
         api.MapLinksApi();
+        api.MapSessionUploads();
         api.MapSessionsApi();
         app.MapRedeemEndpoints();
+        app.MapHostedFlow();
         return app;
     }
 }

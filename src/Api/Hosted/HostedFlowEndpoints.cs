@@ -1,0 +1,285 @@
+using MagicLink.Api.Redeem;
+using MagicLink.Grains;
+using MagicLink.Grains.Credits;
+using MagicLink.Grains.Sessions;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace MagicLink.Api.Hosted;
+
+/// <summary>
+/// The hosted verification flow at <c>/v/{token}</c>. Browsers get pages and 303s back to them
+/// (it works without JavaScript); everyone else gets the session as JSON or a problem. An upload is
+/// checked with the session, then judged by its bytes, then stored encrypted, then recorded: a
+/// refusal at any step leaves nothing behind.
+/// </summary>
+public static class HostedFlowEndpoints
+{
+    // Room for the multipart framing around a 10 MB image; anything larger stops at Kestrel.
+    private const long MaxUploadBody = ImageInspector.MaxBytes + 2 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapHostedFlow(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v/{token}", Page)
+            .WithTags("Public").WithSummary("The hosted flow for the person verifying; opening it starts the session.")
+            .Produces<HostedSessionView>().ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapPost("/v/{token}/uploads", Upload)
+            .WithTags("Public")
+            .WithSummary("One image (multipart: kind, file = JPEG or PNG, at least 640×480, at most 10 MB); a later one of the same kind replaces it.")
+            .Produces<HostedSessionView>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        app.MapPost("/v/{token}/submit", Submit)
+            .WithTags("Public").WithSummary("Hands the session to review once every image the flow asks for is there.")
+            .Produces<HostedSessionView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone);
+        return app;
+    }
+
+    /// <summary>Where the person goes after the flow: the success URL once submitted, the error URL once expired.</summary>
+    public static string? RedirectUrl(SessionInfo session)
+    {
+        var url = session.Status switch
+        {
+            SessionStatus.Submitted or SessionStatus.Approved or SessionStatus.Denied => session.SuccessUrl,
+            SessionStatus.Expired => session.ErrorUrl,
+            _ => null,
+        };
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri.AbsoluteUri : null;
+    }
+
+    private static async Task<IResult> Page(string token, string? step, string? error, HttpContext http, IGrainFactory grains, UrlTokens tokens)
+    {
+        Protect(http);
+        var session = await tokens.ReadAsync(token, Ids.Session) is { } id ? await grains.GetGrain<ISessionGrain>(id).Start() : null;
+        if (session is null)
+        {
+            return NotFound(http);
+        }
+
+        if (!WantsHtml(http))
+        {
+            return Results.Ok(HostedSessionView.From(session));
+        }
+
+        var business = (await grains.GetGrain<IAccountGrain>(session.AccountId).Get())?.Name;
+        return HostedPages.Render(session, token, business, step, error);
+    }
+
+    private static async Task<IResult> Upload(
+        string token, HttpContext http, IGrainFactory grains, UrlTokens tokens, UploadStore store, UploadCipher cipher)
+    {
+        Protect(http);
+        if (await Find(token, grains, tokens) is not { } session)
+        {
+            return NotFound(http);
+        }
+
+        var refuse = new Refusals(http, token, session);
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxUploadBody;
+        }
+
+        if (!http.Request.HasFormContentType)
+        {
+            return WantsHtml(http)
+                ? refuse.With(UploadError.BadForm)
+                : Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                    detail: "Send the image as multipart/form-data with the fields kind and file.");
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return refuse.With(UploadError.TooLarge);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return refuse.With(UploadError.BadForm);
+        }
+
+        if (UploadKinds.Parse(form["kind"]) is not { } kind)
+        {
+            return refuse.With(UploadError.BadKind);
+        }
+
+        var grain = grains.GetGrain<ISessionGrain>(session.Id);
+        var allowed = await grain.CanUpload(kind);
+        if (allowed != StepOutcome.Ok)
+        {
+            return allowed == StepOutcome.NotFound ? NotFound(http) : refuse.With(Error(allowed), kind);
+        }
+
+        var file = form.Files.GetFile("file");
+        if (file is null)
+        {
+            return refuse.With(UploadError.NoFile, kind);
+        }
+
+        // Judged before it is read: a form can carry more than the image limit within the body limit.
+        if (file.Length > ImageInspector.MaxBytes)
+        {
+            return refuse.With(UploadError.TooLarge, kind);
+        }
+
+        var bytes = new byte[file.Length];
+        await using (var stream = file.OpenReadStream())
+        {
+            await stream.ReadExactlyAsync(bytes, http.RequestAborted);
+        }
+
+        var (image, problem) = ImageInspector.Inspect(bytes);
+        if (problem is { } invalid)
+        {
+            return refuse.With(invalid, kind);
+        }
+
+        var uploadId = UploadStore.NewId();
+        var upload = new StoredUpload(uploadId, session.Id, session.AccountId, kind, image!.ContentType, image,
+            cipher.Seal(bytes, UploadStore.AssociatedData(uploadId, session.Id, kind)));
+        StepResult recorded;
+        await using (await store.LockAsync(session.Id, kind))
+        {
+            await store.InsertAsync(upload);
+            try
+            {
+                recorded = await grain.RecordUpload(new UploadRecord(kind, uploadId, image.Sha256, image.Width, image.Height, image.Sharpness));
+            }
+            catch
+            {
+                // The answer says nothing was applied; the stored image must not outlive it.
+                await store.DeleteAsync(uploadId);
+                throw;
+            }
+
+            if (recorded.Outcome != StepOutcome.Ok)
+            {
+                await store.DeleteAsync(uploadId);
+                return recorded.Outcome == StepOutcome.NotFound ? NotFound(http) : refuse.With(Error(recorded.Outcome), kind);
+            }
+
+            await store.DeleteReplacedAsync(session.Id, kind, uploadId);
+        }
+
+        return WantsHtml(http) ? refuse.BackToPage() : Results.Ok(HostedSessionView.From(recorded.Session!));
+    }
+
+    private static async Task<IResult> Submit(string token, HttpContext http, IGrainFactory grains, UrlTokens tokens)
+    {
+        Protect(http);
+        if (await Find(token, grains, tokens) is not { } session)
+        {
+            return NotFound(http);
+        }
+
+        var result = await grains.GetGrain<ISessionGrain>(session.Id).Submit();
+        var refuse = new Refusals(http, token, result.Session ?? session);
+        return result.Outcome switch
+        {
+            StepOutcome.Ok => WantsHtml(http) ? refuse.BackToPage() : Results.Ok(HostedSessionView.From(result.Session!)),
+            StepOutcome.NotFound => NotFound(http),
+            StepOutcome.MissingSteps => refuse.With(UploadError.Missing, result.Missing.Count > 0 ? result.Missing[0] : null, result.Missing),
+            _ => refuse.With(Error(result.Outcome)),
+        };
+    }
+
+    private static async Task<SessionInfo?> Find(string token, IGrainFactory grains, UrlTokens tokens) =>
+        await tokens.ReadAsync(token, Ids.Session) is { } id ? await grains.GetGrain<ISessionGrain>(id).Get() : null;
+
+    private static UploadError Error(StepOutcome outcome) => outcome switch
+    {
+        StepOutcome.WrongKind => UploadError.WrongKind,
+        StepOutcome.MissingSteps => UploadError.Missing,
+        StepOutcome.Expired => UploadError.Expired,
+        _ => UploadError.Finished,
+    };
+
+    private static IResult NotFound(HttpContext http) =>
+        WantsHtml(http)
+            ? HostedPages.NotFound()
+            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
+                detail: "No verification session has this URL. Check that the whole token was copied.");
+
+    // The URL itself is the key to the session: keep it out of caches, Referer headers and frames.
+    private static void Protect(HttpContext http)
+    {
+        var headers = http.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.XContentTypeOptions = "nosniff";
+        headers.ContentSecurityPolicy =
+            $"default-src 'none'; img-src 'self' blob:; style-src 'unsafe-inline'; script-src '{HostedPages.ScriptHash}'; " +
+            "base-uri 'none'; frame-ancestors 'none'";
+    }
+
+    private static bool WantsHtml(HttpContext http) =>
+        http.Request.GetTypedHeaders().Accept is { Count: > 0 } accept
+        && accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase))
+        && !accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && (a.Quality ?? 1) >= 1);
+
+    /// <summary>A refusal as the caller can use it: back to the page with the reason for a browser, problem+json for a client.</summary>
+    private sealed class Refusals(HttpContext http, string token, SessionInfo session)
+    {
+        // Relative, like the forms' actions: the browser stays on whatever host it reached us by.
+        public SeeOther BackToPage(string query = "") => new SeeOther($"/v/{Uri.EscapeDataString(token)}{query}");
+
+        public IResult With(UploadError error, UploadKind? kind = null, IReadOnlyList<UploadKind>? missing = null)
+        {
+            if (WantsHtml(http))
+            {
+                // A finished or expired session has its own page; every other reason is shown on the step.
+                return error is UploadError.Finished or UploadError.Expired
+                    ? BackToPage()
+                    : BackToPage($"?{(kind is { } k ? $"step={Wire.Name(k)}&" : "")}error={Wire.Name(error)}");
+            }
+
+            var steps = string.Join(", ", Flows.Steps(session.Flow).Select(Wire.Name));
+            var (status, title, field, detail) = error switch
+            {
+                UploadError.NoFile => (400, "Invalid image", "file", "file is required: send the image as the multipart field 'file'."),
+                UploadError.Empty => (400, "Invalid image", "file", "The file is empty (0 bytes)."),
+                UploadError.TooLarge => (413, "Image too large", "file", $"The file is larger than 10 MB; send at most {ImageInspector.MaxBytes:N0} bytes."),
+                UploadError.NotImage => (400, "Invalid image", "file", "The file is not a JPEG or PNG image (judged by its content, not its name or type)."),
+                UploadError.Unreadable => (400, "Invalid image", "file", "The file starts like a JPEG or PNG but does not decode; it may be truncated or damaged."),
+                UploadError.TooSmall => (400, "Invalid image", "file", $"The image is smaller than {ImageInspector.MinLongSide}×{ImageInspector.MinShortSide} pixels."),
+                UploadError.TooManyPixels => (400, "Invalid image", "file", $"The image has more than {ImageInspector.MaxPixels / 1_000_000} megapixels."),
+                UploadError.BadKind => (400, "Invalid request", "kind", "kind must be document_front, document_back or selfie."),
+                UploadError.WrongKind => (400, "Wrong kind of image", "kind", $"This session's flow ({Wire.Name(session.Flow)}) does not take {(kind is { } k ? Wire.Name(k) : "that image")}; it asks for: {steps}."),
+                UploadError.Missing => (400, "Missing steps", (string?)null, $"Upload {string.Join(", ", (missing ?? []).Select(Wire.Name))} before submitting."),
+                UploadError.Expired => (410, "Session expired", null, "The session expired before it was submitted; it takes no more images."),
+                UploadError.BadForm => (400, "Bad request", null, "The body is not a complete multipart/form-data request."),
+                _ => (409, "Session already submitted", null, $"The session is {Wire.Name(session.Status)}; it takes no more images or submits."),
+            };
+            var extensions = new Dictionary<string, object?> { ["code"] = Wire.Name(error) };
+            if (missing is not null)
+            {
+                extensions["missing"] = missing.Select(Wire.Name).ToList();
+            }
+
+            return field is null
+                ? Results.Problem(statusCode: status, title: title, detail: detail, extensions: extensions)
+                : Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [detail] },
+                    statusCode: status, title: title, detail: detail, extensions: extensions);
+        }
+    }
+
+    /// <summary>303, so the browser comes back to the page with a GET.</summary>
+    private sealed class SeeOther(string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
+            httpContext.Response.Headers[HeaderNames.Location] = location;
+            return Task.CompletedTask;
+        }
+    }
+}

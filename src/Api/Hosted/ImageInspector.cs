@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using SkiaSharp;
+
+namespace MagicLink.Api.Hosted;
+
+/// <summary>An image that passed every check, with what the session records of it.</summary>
+public sealed record InspectedImage(string ContentType, int Width, int Height, double Sharpness, string Sha256);
+
+/// <summary>
+/// Judges an uploaded file by its bytes, never by its name or declared type: JPEG or PNG magic
+/// bytes, a full decode, the minimum size, and a blur measure for the automated checks.
+/// </summary>
+public static class ImageInspector
+{
+    public const long MaxBytes = 10 * 1024 * 1024;
+    public const int MinLongSide = 640;
+    public const int MinShortSide = 480;
+
+    // A 10 MB PNG of a flat colour can claim a huge canvas; decoding it would take gigabytes.
+    public const long MaxPixels = 50_000_000;
+
+    // Large enough to keep the detail of a document's print, small enough to measure in milliseconds.
+    private const int SharpnessSide = 512;
+
+    private static readonly byte[] JpegMagic = [0xFF, 0xD8, 0xFF];
+    private static readonly byte[] PngMagic = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    public static (InspectedImage? Image, UploadError? Error) Inspect(byte[] bytes)
+    {
+        if (bytes.Length == 0)
+        {
+            return (null, UploadError.Empty);
+        }
+
+        if (bytes.Length > MaxBytes)
+        {
+            return (null, UploadError.TooLarge);
+        }
+
+        var expected = bytes.AsSpan().StartsWith(JpegMagic) ? SKEncodedImageFormat.Jpeg
+            : bytes.AsSpan().StartsWith(PngMagic) ? SKEncodedImageFormat.Png
+            : (SKEncodedImageFormat?)null;
+        if (expected is null)
+        {
+            return (null, UploadError.NotImage);
+        }
+
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data);
+        if (codec is null || codec.EncodedFormat != expected)
+        {
+            return (null, UploadError.Unreadable);
+        }
+
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if (Math.Max(width, height) < MinLongSide || Math.Min(width, height) < MinShortSide)
+        {
+            return (null, UploadError.TooSmall);
+        }
+
+        if ((long)width * height > MaxPixels)
+        {
+            return (null, UploadError.TooManyPixels);
+        }
+
+        using var decoded = Decode(codec);
+        if (decoded is null)
+        {
+            return (null, UploadError.Unreadable);
+        }
+
+        var contentType = expected == SKEncodedImageFormat.Jpeg ? "image/jpeg" : "image/png";
+        return (new InspectedImage(contentType, width, height, Sharpness(decoded), Convert.ToHexStringLower(SHA256.HashData(bytes))), null);
+    }
+
+    /// <summary>
+    /// Decodes every byte of the image (a truncated or corrupt file fails here), at a reduced scale
+    /// where the codec can do that for free (JPEG), since only the blur measure needs the pixels.
+    /// </summary>
+    private static SKBitmap? Decode(SKCodec codec)
+    {
+        var scale = Math.Min(1f, SharpnessSide * 2f / Math.Max(codec.Info.Width, codec.Info.Height));
+        var size = codec.GetScaledDimensions(scale);
+        var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var bitmap = new SKBitmap(info);
+        if (codec.GetPixels(info, bitmap.GetPixels()) != SKCodecResult.Success)
+        {
+            bitmap.Dispose();
+            return null;
+        }
+
+        return bitmap;
+    }
+
+    /// <summary>Variance of the Laplacian of a grayscale copy at most 512 pixels on its long side: higher is sharper.</summary>
+    private static double Sharpness(SKBitmap image)
+    {
+        var factor = Math.Min(1.0, (double)SharpnessSide / Math.Max(image.Width, image.Height));
+        var info = new SKImageInfo(Math.Max(1, (int)(image.Width * factor)), Math.Max(1, (int)(image.Height * factor)),
+            SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var small = factor < 1 ? image.Resize(info, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)) : null;
+        var source = small ?? image;
+        var (w, h) = (source.Width, source.Height);
+        var pixels = source.GetPixelSpan();
+        var gray = new double[w * h];
+        for (var i = 0; i < gray.Length; i++)
+        {
+            gray[i] = 0.299 * pixels[i * 4] + 0.587 * pixels[i * 4 + 1] + 0.114 * pixels[i * 4 + 2];
+        }
+
+        double sum = 0, squares = 0;
+        var count = 0;
+        for (var y = 1; y < h - 1; y++)
+        {
+            for (var x = 1; x < w - 1; x++)
+            {
+                var i = y * w + x;
+                var laplacian = gray[i - w] + gray[i + w] + gray[i - 1] + gray[i + 1] - 4 * gray[i];
+                sum += laplacian;
+                squares += laplacian * laplacian;
+                count++;
+            }
+        }
+
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        var mean = sum / count;
+        return Math.Round(squares / count - mean * mean, 2);
+    }
+}
