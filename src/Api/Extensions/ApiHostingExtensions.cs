@@ -1,6 +1,7 @@
 using MagicLink.Api.Access;
 using MagicLink.Api.Accounts;
 using MagicLink.Api.Admin;
+using MagicLink.Api.Dashboard;
 using MagicLink.Api.Health;
 using MagicLink.Api.Hosted;
 using MagicLink.Api.Links;
@@ -60,6 +61,7 @@ public static class ApiHostingExtensions
         builder.Services.AddRedeemRateLimit(settings.RedeemRateLimit);
         builder.Services.AddMagicLinkHealthChecks();
         builder.Services.AddHostedFlow(settings);
+        builder.Services.AddDashboard(settings);
         return builder;
     }
 
@@ -81,6 +83,7 @@ public static class ApiHostingExtensions
         api.MapSessionsApi();
         app.MapRedeemEndpoints();
         app.MapHostedFlow();
+        app.MapDashboard();
         return app;
     }
 }

@@ -56,8 +56,8 @@ public sealed class SessionGrain(
         state.State = new SessionState { Spec = session, CreatedAt = now, ExpiresAt = now + lifetime };
         Raise("session.created");
         await state.WriteStateAsync();
-        await this.RegisterOrUpdateReminder(ExpireReminder, lifetime, TimeSpan.FromMinutes(1));
-        await Publish();
+        // Independent round trips, and this runs inside a click's turn on its link: overlap them.
+        await Task.WhenAll(this.RegisterOrUpdateReminder(ExpireReminder, lifetime, TimeSpan.FromMinutes(1)), Publish());
         return Info();
     }
 

@@ -1,0 +1,41 @@
+using MagicLink.Api.Extensions;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace MagicLink.Api.Dashboard;
+
+public static class DashboardExtensions
+{
+    public static IServiceCollection AddDashboard(this IServiceCollection services, ApiSettings settings)
+    {
+        // The cookie is encrypted with these keys: kept on disk so a restart does not sign everybody
+        // out. Several API hosts must share one key ring (the same directory), or a cookie issued by
+        // one host is unreadable on the next.
+        var keys = Directory.CreateDirectory(Path.Combine(settings.DataDir, "dp-keys"));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        services.AddDataProtection().SetApplicationName("magiclink").PersistKeysToFileSystem(keys);
+
+        // A named scheme whose cookie only travels to /dashboard: the client and admin APIs keep
+        // their own credentials and never see a browser session.
+        services.AddAuthentication()
+            .AddCookie(DashboardAuth.Scheme, o =>
+            {
+                o.Cookie.Name = "ml_dashboard";
+                o.Cookie.Path = DashboardAuth.Root;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.SlidingExpiration = true;
+            });
+        services.AddAntiforgery();
+        services.AddRateLimiter(o => o.AddPolicy<string, SignInRateLimit>(SignInRateLimit.Name));
+        services.AddSingleton<Listings>();
+        services.AddSingleton<Shell>();
+        return services;
+    }
+}

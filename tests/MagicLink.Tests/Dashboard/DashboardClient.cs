@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using MagicLink.Tests.Infrastructure;
+
+namespace MagicLink.Tests.Dashboard;
+
+/// <summary>
+/// A person at the dashboard with a plain HTTP client: cookies are kept, and forms are read from the
+/// page (hidden fields and antiforgery token included) and posted back the way a browser would.
+/// </summary>
+public sealed partial class DashboardClient : IDisposable
+{
+    public const string Password = "correct horse battery";
+
+    private DashboardClient(Uri baseAddress, bool followRedirects)
+    {
+        Cookies = new CookieContainer();
+        Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = followRedirects })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+    }
+
+    public HttpClient Http { get; }
+
+    public CookieContainer Cookies { get; }
+
+    public static DashboardClient Anonymous(MagicLinkService service, bool followRedirects = true) => new(service.Http.BaseAddress!, followRedirects);
+
+    /// <summary>Opens an account and signs in to it through the form.</summary>
+    public static async Task<(TestAccount Account, string Email, DashboardClient Client)> SignedInAsync(MagicLinkService service, int credits = 100)
+    {
+        var email = $"owner-{Guid.NewGuid():N}@example.com";
+        var account = await service.OpenAccountAsync(credits, email);
+        var client = Anonymous(service);
+        using var response = await client.SignInAsync(email, Password);
+        Assert.Equal("/dashboard/links", response.RequestMessage!.RequestUri!.AbsolutePath);
+        return (account, email, client);
+    }
+
+    public async Task<HttpResponseMessage> SignInAsync(string email, string password)
+    {
+        var form = await PageAsync("/dashboard");
+        return await SubmitAsync(form, "/dashboard/sign-in", new() { ["email"] = email, ["password"] = password });
+    }
+
+    /// <summary>A page that must answer 200 with HTML.</summary>
+    public async Task<string> PageAsync(string path)
+    {
+        using var response = await Http.GetAsync(path);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {html}");
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        return html;
+    }
+
+    /// <summary>
+    /// Posts the page's form with this action: its hidden fields (antiforgery token included),
+    /// overridden or added to by <paramref name="fields"/>; to <paramref name="postTo"/> when given, as a forged form would.
+    /// </summary>
+    public Task<HttpResponseMessage> SubmitAsync(string html, string action, Dictionary<string, string> fields, string? postTo = null)
+    {
+        var forms = FormPattern().Matches(html).Where(m => WebUtility.HtmlDecode(m.Groups["action"].Value) == action).ToList();
+        Assert.True(forms.Count > 0, $"No form posts to {action}.");
+        var values = new Dictionary<string, string>();
+        foreach (Match input in HiddenPattern().Matches(forms[0].Groups["body"].Value))
+        {
+            values[WebUtility.HtmlDecode(input.Groups["name"].Value)] = WebUtility.HtmlDecode(input.Groups["value"].Value);
+        }
+
+        foreach (var (name, value) in fields)
+        {
+            values[name] = value;
+        }
+
+        return Http.PostAsync(postTo ?? action, new FormUrlEncodedContent(values));
+    }
+
+    /// <summary>The position in the account's events the page was drawn at (where its live stream starts).</summary>
+    public static string SeqOf(string html) => SeqPattern().Match(html).Groups[1].Value;
+
+    public void Dispose() => Http.Dispose();
+
+    [GeneratedRegex("""<form[^>]*action="(?<action>[^"]*)"[^>]*>(?<body>.*?)</form>""", RegexOptions.Singleline)]
+    private static partial Regex FormPattern();
+
+    [GeneratedRegex("""<input type="hidden" name="(?<name>[^"]*)" value="(?<value>[^"]*)"[^>]*>""")]
+    private static partial Regex HiddenPattern();
+
+    [GeneratedRegex("""<body data-seq="(\d+)">""")]
+    private static partial Regex SeqPattern();
+}
