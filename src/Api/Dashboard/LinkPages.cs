@@ -1,3 +1,4 @@
+using MagicLink.Api.Links;
 using MagicLink.Api.Extensions;
 using MagicLink.Api.Redeem;
 using MagicLink.Grains;
@@ -163,7 +164,7 @@ public static class LinkPages
                   <div class="form-row"><label for="link-url">Link URL</label>{Html.CopyField("link-url", url, "Link URL")}</div>
                   <div class="form-row">
                     <label for="embed">Embed button <span class="muted">(paste into any web page)</span></label>
-                    <textarea id="embed" class="mono" rows="4" readonly>{Html.Encode(EmbedHtml(link, url))}</textarea>
+                    <textarea id="embed" class="mono" rows="4" readonly>{Html.Encode(LinkSharing.EmbedHtml(url, link.Language))}</textarea>
                     <div><button type="button" class="btn small" data-copy="#embed">{Html.Icon("copy")}<span>Copy snippet</span></button></div>
                   </div>
                 </div>
@@ -201,16 +202,7 @@ public static class LinkPages
             return Results.NotFound();
         }
 
-        using var data = QRCodeGenerator.GenerateQrCode(await UrlAsync(link, tokens, settings), QRCodeGenerator.ECCLevel.M);
-        var png = new PngByteQRCode(data).GetGraphic(Math.Max(1, 512 / data.ModuleMatrix.Count), drawQuietZones: true);
-        return Results.File(png, "image/png", download is null ? null : $"{link.Id}.png");
-    }
-
-    /// <summary>The same button as <c>GET /api/v1/links/{id}/embed</c>.</summary>
-    private static string EmbedHtml(LinkInfo link, string url)
-    {
-        var label = Pages.Texts.For(link.Language)["start.button"];
-        return $"""<a href="{Html.Encode(url)}" target="_blank" rel="noopener" style="display:inline-block;padding:12px 24px;border-radius:8px;background:#1f4fd8;color:#fff;font:600 16px/1.2 system-ui,sans-serif;text-decoration:none">{Html.Encode(label)}</a>""";
+        return Results.File(LinkSharing.QrPng(await UrlAsync(link, tokens, settings), 512), "image/png", download is null ? null : $"{link.Id}.png");
     }
 
     /// <summary>The link when it exists and belongs to the signed-in account; another account's link is simply not found.</summary>

@@ -6,7 +6,6 @@ using MagicLink.Grains;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
 using Npgsql;
-using QRCoder;
 
 namespace MagicLink.Api.Links;
 
@@ -182,10 +181,7 @@ public static class LinksApi
             return Problems.NotFound("link");
         }
 
-        using var data = QRCodeGenerator.GenerateQrCode(await Url(link, tokens, settings), QRCodeGenerator.ECCLevel.M);
-        var modules = data.ModuleMatrix.Count;
-        var png = new PngByteQRCode(data).GetGraphic(Math.Max(1, pixels / modules), drawQuietZones: true);
-        return Results.File(png, "image/png", $"{link.Id}.png");
+        return Results.File(LinkSharing.QrPng(await Url(link, tokens, settings), pixels), "image/png", $"{link.Id}.png");
     }
 
     private static async Task<IResult> QrSvg(string id, HttpContext http, IGrainFactory grains, UrlTokens tokens, ApiSettings settings)
@@ -195,9 +191,7 @@ public static class LinksApi
             return Problems.NotFound("link");
         }
 
-        using var data = QRCodeGenerator.GenerateQrCode(await Url(link, tokens, settings), QRCodeGenerator.ECCLevel.M);
-        var svg = new SvgQRCode(data).GetGraphic(8);
-        return Results.Text(svg, "image/svg+xml");
+        return Results.Text(LinkSharing.QrSvg(await Url(link, tokens, settings)), "image/svg+xml");
     }
 
     private static async Task<IResult> Embed(string id, HttpContext http, IGrainFactory grains, UrlTokens tokens, ApiSettings settings)
@@ -207,11 +201,7 @@ public static class LinksApi
             return Problems.NotFound("link");
         }
 
-        var url = Pages.Layout.Encode(await Url(link, tokens, settings));
-        var label = Pages.Layout.Encode(Pages.Texts.For(link.Language)["start.button"]);
-        var html =
-            $"""<a href="{url}" target="_blank" rel="noopener" style="display:inline-block;padding:12px 24px;border-radius:8px;background:#1f4fd8;color:#fff;font:600 16px/1.2 system-ui,sans-serif;text-decoration:none">{label}</a>""";
-        return Results.Ok(new EmbedView(html));
+        return Results.Ok(new EmbedView(LinkSharing.EmbedHtml(await Url(link, tokens, settings), link.Language)));
     }
 
     private static IResult NoRenewal(HttpContext http)

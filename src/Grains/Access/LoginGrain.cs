@@ -26,10 +26,15 @@ public sealed class LoginGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<string?> SignIn(string password) =>
-        Task.FromResult(state.State.AccountId.Length > 0 && Secrets.VerifyPassword(password, state.State.PasswordHash)
-            ? state.State.AccountId
-            : null);
+    public Task<string?> SignIn(string password)
+    {
+        // An unknown email pays for a hash too, so the answer's timing does not tell which emails have accounts.
+        var known = state.State.AccountId.Length > 0;
+        var matches = Secrets.VerifyPassword(password, known ? state.State.PasswordHash : UnknownEmailHash.Value);
+        return Task.FromResult(known && matches ? state.State.AccountId : null);
+    }
+
+    private static readonly Lazy<string> UnknownEmailHash = new(() => Secrets.HashPassword(Guid.NewGuid().ToString()));
 }
 
 [GenerateSerializer]

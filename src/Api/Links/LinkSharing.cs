@@ -1,0 +1,25 @@
+using MagicLink.Api.Pages;
+using QRCoder;
+
+namespace MagicLink.Api.Links;
+
+/// <summary>The ways a link's URL is handed out (QR codes, the embed button), the same from the API and the dashboard.</summary>
+public static class LinkSharing
+{
+    /// <summary>A PNG at most <paramref name="pixels"/> wide: whole pixels per module, quiet zone included.</summary>
+    public static byte[] QrPng(string url, int pixels)
+    {
+        using var data = QRCodeGenerator.GenerateQrCode(url, QRCodeGenerator.ECCLevel.M);
+        return new PngByteQRCode(data).GetGraphic(Math.Max(1, pixels / data.ModuleMatrix.Count), drawQuietZones: true);
+    }
+
+    public static string QrSvg(string url)
+    {
+        using var data = QRCodeGenerator.GenerateQrCode(url, QRCodeGenerator.ECCLevel.M);
+        return new SvgQRCode(data).GetGraphic(8);
+    }
+
+    /// <summary>A self-contained button (inline style, no script) in the link's language.</summary>
+    public static string EmbedHtml(string url, string language) =>
+        $"""<a href="{Layout.Encode(url)}" target="_blank" rel="noopener" style="display:inline-block;padding:12px 24px;border-radius:8px;background:#1f4fd8;color:#fff;font:600 16px/1.2 system-ui,sans-serif;text-decoration:none">{Layout.Encode(Texts.For(language)["start.button"])}</a>""";
+}
