@@ -1,5 +1,5 @@
-using MagicLink.Api.Links;
 using MagicLink.Api.Extensions;
+using MagicLink.Api.Links;
 using MagicLink.Api.Redeem;
 using MagicLink.Grains;
 using MagicLink.Grains.Links;
