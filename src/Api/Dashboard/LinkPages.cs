@@ -205,12 +205,8 @@ public static class LinkPages
         return Results.File(LinkSharing.QrPng(await UrlAsync(link, tokens, settings), 512), "image/png", download is null ? null : $"{link.Id}.png");
     }
 
-    /// <summary>The link when it exists and belongs to the signed-in account; another account's link is simply not found.</summary>
-    private static async Task<LinkInfo?> OwnedAsync(string id, HttpContext http, IGrainFactory grains) =>
-        Ids.IsValid(id, Ids.Link) && await grains.GetGrain<ILinkGrain>(id).Get() is { } link && link.AccountId == http.DashboardAccountId()
-            ? link
-            : null;
+    private static Task<LinkInfo?> OwnedAsync(string id, HttpContext http, IGrainFactory grains) =>
+        LinksApi.FindOwnedAsync(grains, id, http.DashboardAccountId());
 
-    private static async Task<string> UrlAsync(LinkInfo link, UrlTokens tokens, ApiSettings settings) =>
-        settings.Url("l/" + await tokens.ForAsync(link.Id));
+    private static Task<string> UrlAsync(LinkInfo link, UrlTokens tokens, ApiSettings settings) => LinksApi.Url(link, tokens, settings);
 }

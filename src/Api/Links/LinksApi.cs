@@ -211,13 +211,16 @@ public static class LinksApi
             detail: "A link cannot be changed, renewed or reactivated. Create a new link instead, or deactivate this one.");
     }
 
-    /// <summary>The link when it exists and belongs to the caller; another account's link is simply not found.</summary>
-    private static async Task<LinkInfo?> Owned(string id, HttpContext http, IGrainFactory grains) =>
-        Ids.IsValid(id, Ids.Link) && await grains.GetGrain<ILinkGrain>(id).Get() is { } link && link.AccountId == http.AccountId()
+    private static Task<LinkInfo?> Owned(string id, HttpContext http, IGrainFactory grains) => FindOwnedAsync(grains, id, http.AccountId());
+
+    /// <summary>The link when it exists and belongs to <paramref name="accountId"/>; another account's link is simply not found.</summary>
+    public static async Task<LinkInfo?> FindOwnedAsync(IGrainFactory grains, string id, string accountId) =>
+        Ids.IsValid(id, Ids.Link) && await grains.GetGrain<ILinkGrain>(id).Get() is { } link && link.AccountId == accountId
             ? link
             : null;
 
-    private static async Task<string> Url(LinkInfo link, UrlTokens tokens, ApiSettings settings) =>
+    /// <summary>The public URL of a link: its token under the service's public address.</summary>
+    public static async Task<string> Url(LinkInfo link, UrlTokens tokens, ApiSettings settings) =>
         settings.Url("l/" + await tokens.ForAsync(link.Id));
 
     private static async Task<LinkView> View(LinkInfo link, UrlTokens tokens, ApiSettings settings) =>
