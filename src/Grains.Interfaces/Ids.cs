@@ -11,7 +11,6 @@ public static class Ids
     public const string Account = "acc_";
     public const string Link = "lnk_";
     public const string Session = "ses_";
-    public const string WebhookEndpoint = "whk_";
     public const string ApiKey = "mlk_";
 
     // Crockford's base32 alphabet: case-insensitive and without look-alike letters.

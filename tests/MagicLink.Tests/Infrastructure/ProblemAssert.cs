@@ -35,6 +35,4 @@ public static class ProblemAssert
     public static Task<JsonObject> Ok(HttpResponseMessage response) => Json(response, HttpStatusCode.OK);
 
     public static StringContent RawJson(string text) => new(text, System.Text.Encoding.UTF8, "application/json");
-
-    public static JsonContent Body(object value) => JsonContent.Create(value);
 }
