@@ -21,5 +21,9 @@ public static class Wire
     public static string Name<T>(T value)
         where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
+    /// <summary>The enum value <see cref="Name{T}"/> wrote.</summary>
+    public static T Parse<T>(string name)
+        where T : struct, Enum => Enum.Parse<T>(name.Replace("_", "", StringComparison.Ordinal), ignoreCase: true);
+
     public static readonly JsonSerializerOptions Json = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 }

@@ -12,8 +12,3 @@ public sealed record CreditBalance(
 {
     public int Available => Balance - Reserved;
 }
-
-[GenerateSerializer, Immutable]
-public sealed record ReserveResult(
-    [property: Id(0)] bool Reserved,
-    [property: Id(1)] CreditBalance Credits);

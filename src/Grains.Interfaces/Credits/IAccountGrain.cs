@@ -9,11 +9,18 @@ public interface IAccountGrain : IGrainWithStringKey
 
     Task<CreditBalance> AddCredits(int amount);
 
+    /// <summary>Holds one credit for a dynamic session; idempotent per session id. False: no credit left.</summary>
+    Task<bool> Reserve(string sessionId);
+
     /// <summary>
-    /// Holds one credit for a session; idempotent per session id. <paramref name="linkId"/> names the
-    /// link whose click asked for it, so a reservation orphaned by a crash can be traced and released.
+    /// Grants a link credits to spend on its clicks without asking again: at least
+    /// <paramref name="needed"/> when the account has them (taking unused credits back from other
+    /// links first), up to <paramref name="wanted"/> when it has plenty. Answers how many.
     /// </summary>
-    Task<ReserveResult> Reserve(string sessionId, string? linkId);
+    Task<int> Lease(string linkId, int needed, int wanted);
+
+    /// <summary>Takes the unused part of the link's lease back.</summary>
+    Task ReturnLease(string linkId);
 
     /// <summary>Turns the session's reservation into spending; a no-op when it holds none.</summary>
     Task<CreditBalance> Charge(string sessionId);

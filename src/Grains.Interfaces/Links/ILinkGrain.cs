@@ -1,5 +1,3 @@
-using Orleans.Concurrency;
-
 namespace MagicLink.Grains.Links;
 
 /// <summary>One reusable magic link (key <c>lnk_…</c>): its usage, expiry and every click on it.</summary>
@@ -12,17 +10,9 @@ public interface ILinkGrain : IGrainWithStringKey
 
     /// <summary>
     /// One click: when the link is active and its account has a credit, reserves the credit, counts
-    /// the use and opens a session. Refusals change nothing.
+    /// the use and opens a session, all durable before it answers. Refusals change nothing.
     /// </summary>
     Task<RedeemResult> Redeem();
-
-    /// <summary>
-    /// Whether a click with this session id was counted and its session is still to be opened (the
-    /// link then opens it soon). Interleaved and read-only, so the account grain may ask while this
-    /// link waits on it without the two waiting for each other.
-    /// </summary>
-    [AlwaysInterleave]
-    Task<bool> HasCounted(string sessionId);
 
     /// <summary>Final and idempotent; null when the link does not exist.</summary>
     Task<LinkInfo?> Deactivate();

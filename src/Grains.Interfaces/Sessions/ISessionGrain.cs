@@ -5,12 +5,6 @@ namespace MagicLink.Grains.Sessions;
 /// <summary>One verification session (key <c>ses_…</c>): its lifecycle and the credit it holds.</summary>
 public interface ISessionGrain : IGrainWithStringKey
 {
-    /// <summary>
-    /// Opens a session whose credit its link already reserved; opening it again with the same
-    /// request returns it unchanged.
-    /// </summary>
-    Task<SessionInfo> Open(NewSession session);
-
     /// <summary>Opens a dynamic (API-created) session, reserving its credit first. Idempotent by id.</summary>
     Task<OpenSessionResult> OpenDynamic(NewSession session);
 

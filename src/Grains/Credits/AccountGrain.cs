@@ -1,26 +1,35 @@
 using MagicLink.Grains.Access;
-using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Concurrency;
 
 namespace MagicLink.Grains.Credits;
 
 /// <summary>
-/// Every credit rule lives here. The grain's single-threaded turn is what keeps <c>available</c> from
-/// going below zero under any number of concurrent clicks; each change is committed to the credit
-/// ledger before the answer, naming the version it read, so a stale duplicate activation fails
-/// instead of counting twice.
+/// Every credit rule lives here. Invariant: the holds of open sessions never exceed the balance.
+/// The account hands credits out two ways: a hold per dynamic session, and leases, blocks of credits
+/// its links spend on clicks without asking again (each click's hold is written by the link, in the
+/// click's own transaction, against its lease). Each change is committed to the credit ledger before
+/// the answer, naming the version it read, so a stale duplicate activation fails instead of
+/// counting twice; and the ledger's constraints make overdrawing impossible in SQL as well.
 /// </summary>
+/// <remarks>
+/// Reentrant, with writes taking turns: lease requests that arrive while a write runs are granted
+/// together in the next turn, one commit for many links.
+/// </remarks>
+[Reentrant]
 public sealed class AccountGrain(
     [PersistentState("account", Storage.Name)] IPersistentState<AccountState> state,
     CreditLedger ledger,
     IGrainFactory grains,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IAccountGrain, IRemindable
 {
-    /// <summary>A reservation this old whose session never opened was orphaned by a crash.</summary>
+    /// <summary>A dynamic session's hold this old whose session never opened was orphaned by a crash.</summary>
     public static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(10);
 
     private const string SweepReminder = "sweep";
+    private readonly Turns _turns = new();
+    private GroupCommit<LeaseRequest, int>? _leases;
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
     private bool _sweepScheduled;
     private Ledger? _ledger;
@@ -29,6 +38,7 @@ public sealed class AccountGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _leases = new GroupCommit<LeaseRequest, int>(_turns, Grant);
         if (state.RecordExists)
         {
             _ledger = await ledger.ReadAsync(Id);
@@ -36,7 +46,7 @@ public sealed class AccountGrain(
         }
     }
 
-    public async Task<OpenAccountResult> Open(NewAccount account)
+    public Task<OpenAccountResult> Open(NewAccount account) => _turns.Take(async () =>
     {
         if (state.RecordExists)
         {
@@ -74,79 +84,144 @@ public sealed class AccountGrain(
             throw;
         }
 
-        return new OpenAccountResult(Info(), apiKey, apiSecret, null);
-    }
+        return new OpenAccountResult(await Info(), apiKey, apiSecret, null);
+    });
 
-    public Task<AccountInfo?> Get() => Task.FromResult(state.RecordExists ? Info() : null);
+    public async Task<AccountInfo?> Get() => state.RecordExists ? await Info() : null;
 
-    public async Task<CreditBalance> AddCredits(int amount)
+    public Task<CreditBalance> AddCredits(int amount) => _turns.Take(async () =>
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
         var current = Current();
-        await Commit(ledger.AddAsync(Id, current.Version, amount), current.Credits with { Balance = checked(current.Credits.Balance + amount) });
-        return Credits();
-    }
+        await Commit(ledger.AddAsync(Id, current.Version, amount), current with { Balance = checked(current.Balance + amount) });
+        return await ledger.BalanceAsync(Id);
+    });
 
-    public async Task<ReserveResult> Reserve(string sessionId, string? linkId)
+    public Task<bool> Reserve(string sessionId) => _turns.Take(async () =>
     {
         Current();
         await SweepOrphans(onlyIfDue: true);
-        var current = Current();
-        if (current.Credits.Available <= 0)
+        if (Current().Unleased <= 0)
         {
-            return new ReserveResult(false, current.Credits);
+            await TakeBack([], others: true);
         }
 
-        var held = await Commit(
-            ledger.HoldAsync(Id, current.Version, sessionId, linkId, time.GetUtcNow()),
-            current.Credits with { Reserved = current.Credits.Reserved + 1 });
-        await ScheduleSweep();
-        // "Held already" is a success too: the same session asking again holds the same credit.
-        return new ReserveResult(true, held ? Credits() : current.Credits);
-    }
-
-    public async Task<CreditBalance> Charge(string sessionId)
-    {
         var current = Current();
-        await Commit(ledger.SettleAsync(Id, current.Version, sessionId, charge: true), current.Credits with
+        if (current.Unleased <= 0)
         {
-            Balance = current.Credits.Balance - 1,
-            Reserved = current.Credits.Reserved - 1,
-            Spent = current.Credits.Spent + 1,
-        });
-        return Credits();
-    }
+            return false;
+        }
 
-    public async Task<CreditBalance> Release(string sessionId)
-    {
-        var current = Current();
-        await Commit(ledger.SettleAsync(Id, current.Version, sessionId, charge: false),
-            current.Credits with { Reserved = current.Credits.Reserved - 1 });
-        return Credits();
-    }
+        // "Held already" is a success too: the same session asking again holds the same credit.
+        await Commit(ledger.HoldAsync(Id, current.Version, sessionId, time.GetUtcNow()), current with { Reserved = current.Reserved + 1 });
+        await ScheduleSweep();
+        return true;
+    });
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public Task<int> Lease(string linkId, int needed, int wanted) => _leases!.Enqueue(new LeaseRequest(linkId, needed, wanted));
+
+    public Task ReturnLease(string linkId) => _turns.Take(() => TakeBack([linkId], others: false));
+
+    public Task<CreditBalance> Charge(string sessionId) => Settle(sessionId, charge: true);
+
+    public Task<CreditBalance> Release(string sessionId) => Settle(sessionId, charge: false);
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => _turns.Take(async () =>
     {
         if (!state.RecordExists)
         {
-            return;
+            return false;
         }
 
         await SweepOrphans(onlyIfDue: false);
-        if (Current().Credits.Reserved == 0 && await this.GetReminder(SweepReminder) is { } reminder)
+        if (Current().Reserved == 0 && await this.GetReminder(SweepReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
             _sweepScheduled = false;
         }
+
+        return true;
+    });
+
+    /// <summary>
+    /// One turn's lease requests. While credits are plenty each link gets what it wants. When they
+    /// are scarce no link gets more than half of what is free, so links asking at the same time
+    /// share (a link whose clicks still lack credit asks again); a link gets nothing only when no
+    /// credit is free even after taking unused leases back.
+    /// </summary>
+    private async Task<IReadOnlyList<int>> Grant(IReadOnlyList<LeaseRequest> requests)
+    {
+        var links = requests.Select(r => r.LinkId).Distinct().ToArray();
+        if (Current().Unleased < requests.Sum(r => r.Needed))
+        {
+            await SweepOrphans(onlyIfDue: true);
+            await TakeBack(links, others: true);
+        }
+
+        var free = Current().Unleased;
+        var grants = new int[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var (_, needed, wanted) = requests[i];
+            grants[i] = Math.Min(needed, Math.Max(1, free / 2));
+            grants[i] = Math.Min(free, grants[i] + Math.Min(wanted - grants[i], (free - grants[i]) / 8));
+            free -= grants[i];
+        }
+
+        var granted = grants.Sum();
+        if (granted > 0)
+        {
+            var byLink = requests.Zip(grants).GroupBy(g => g.First.LinkId).Select(g => (Link: g.Key, Credits: g.Sum(x => x.Second))).ToList();
+            var current = Current();
+            await Commit(
+                ledger.LeaseAsync(Id, current.Version, byLink.ConvertAll(g => g.Link).ToArray(), byLink.ConvertAll(g => g.Credits).ToArray()),
+                current with { Leased = current.Leased + granted });
+        }
+
+        return grants;
+    }
+
+    private async Task<bool> TakeBack(string[] links, bool others)
+    {
+        var current = Current();
+        try
+        {
+            var (version, credits) = await ledger.TakeBackAsync(Id, current.Version, links, others);
+            _ledger = current with { Leased = current.Leased - credits, Version = version };
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
+        return true;
+    }
+
+    private Task<CreditBalance> Settle(string sessionId, bool charge) => _turns.Take(async () =>
+    {
+        await SettleInTurn(sessionId, charge);
+        return await ledger.BalanceAsync(Id);
+    });
+
+    private async Task SettleInTurn(string sessionId, bool charge)
+    {
+        var current = Current();
+        var version = await Commit(ledger.SettleAsync(Id, current.Version, sessionId, charge), current);
+        if (version != current.Version)
+        {
+            // Which counter the hold left (reserved, or a lease's) and so what changed: the ledger knows.
+            _ledger = await ledger.ReadAsync(Id);
+        }
     }
 
     /// <summary>
-    /// Applies a ledger change. The ledger answers our version unchanged when the change was a no-op
-    /// (the hold existed already, or was settled before); otherwise the new version, and the
+    /// Applies a ledger change and answers the new version. The ledger answers our version unchanged
+    /// when the change was a no-op (the hold existed already, or was settled before); otherwise the
     /// counters become <paramref name="after"/>. Any failure drops this activation, so the calls
     /// after it start again from what the database holds.
     /// </summary>
-    private async Task<bool> Commit(Task<long> change, CreditBalance after)
+    private async Task<long> Commit(Task<long> change, Ledger after)
     {
         var before = Current().Version;
         long version;
@@ -160,21 +235,19 @@ public sealed class AccountGrain(
             throw;
         }
 
-        if (version == before)
+        if (version != before)
         {
-            return false;
+            _ledger = after with { Version = version };
         }
 
-        _ledger = new Ledger(after, version);
-        return true;
+        return version;
     }
 
     /// <summary>
-    /// A click reserves before it counts its use, so a process dying between the two leaves a
-    /// reservation no session will ever settle. Once a reservation is old enough that its click has
-    /// long finished, it is kept only if its session exists or its link counted the click (and will
-    /// open the session); otherwise it is released. Only interleaved, read-only calls are made here:
-    /// this runs inside Reserve, which a link grain is waiting on.
+    /// A dynamic session holds its credit before it opens, so a process dying between the two
+    /// leaves a hold no session will ever settle. Once a hold is old enough that its session has
+    /// long opened, it is kept only if the session exists; otherwise it is released. (A click's
+    /// hold is written in the same transaction as its session and cannot be orphaned.)
     /// </summary>
     private async Task SweepOrphans(bool onlyIfDue)
     {
@@ -185,15 +258,12 @@ public sealed class AccountGrain(
         }
 
         _lastSweep = now;
-        foreach (var (sessionId, linkId) in await ledger.HoldsBeforeAsync(Id, now - OrphanAge))
+        foreach (var sessionId in await ledger.HoldsBeforeAsync(Id, now - OrphanAge))
         {
-            if (await grains.GetGrain<ISessionGrain>(sessionId).Exists()
-                || (linkId is not null && await grains.GetGrain<ILinkGrain>(linkId).HasCounted(sessionId)))
+            if (!await grains.GetGrain<ISessionGrain>(sessionId).Exists())
             {
-                continue;
+                await SettleInTurn(sessionId, charge: false);
             }
-
-            await Release(sessionId);
         }
     }
 
@@ -216,9 +286,10 @@ public sealed class AccountGrain(
         return _ledger ?? throw new InvalidOperationException($"The credits of account {Id} are missing from the ledger.");
     }
 
-    private CreditBalance Credits() => Current().Credits;
+    private async Task<AccountInfo> Info() =>
+        new(Id, state.State.Name, state.State.Email, await ledger.BalanceAsync(Id), state.State.CreatedAt);
 
-    private AccountInfo Info() => new(Id, state.State.Name, state.State.Email, Credits(), state.State.CreatedAt);
+    private sealed record LeaseRequest(string LinkId, int Needed, int Wanted);
 }
 
 /// <summary>The account's profile; its credits live in the credit ledger.</summary>

@@ -11,25 +11,9 @@ namespace MagicLink.Grains.Events;
 /// </summary>
 public sealed class Publisher(NpgsqlDataSource database, ILogger<Publisher> log)
 {
-    public Task<bool> TryPublishAsync(LinkRow row, List<PendingEvent> events) => TryPublishAsync(row.Id, events, new NpgsqlBatchCommand(
-        """
-        INSERT INTO links (id, account_id, created_at, expires_at, status) VALUES ($1, $2, $3, $4, $5)
-        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status
-        """)
-    {
-        Parameters =
-        {
-            new() { Value = row.Id },
-            new() { Value = row.AccountId },
-            new() { Value = row.CreatedAt },
-            new() { Value = (object?)row.ExpiresAt ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
-            new() { Value = row.Status },
-        },
-    });
-
     public Task<bool> TryPublishAsync(SessionRow row, List<PendingEvent> events) => TryPublishAsync(row.Id, events, new NpgsqlBatchCommand(
         """
-        INSERT INTO sessions (id, account_id, link_id, status, created_at) VALUES ($1, $2, $3, $4, $5)
+        INSERT INTO sessions (id, account_id, link_id, status, created_at, flow, language, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status
         """)
     {
@@ -40,6 +24,9 @@ public sealed class Publisher(NpgsqlDataSource database, ILogger<Publisher> log)
             new() { Value = (object?)row.LinkId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
             new() { Value = row.Status },
             new() { Value = row.CreatedAt },
+            new() { Value = row.Flow },
+            new() { Value = row.Language },
+            new() { Value = row.ExpiresAt },
         },
     });
 
@@ -84,8 +71,6 @@ public sealed class Publisher(NpgsqlDataSource database, ILogger<Publisher> log)
     }
 }
 
-/// <summary>A link's row in the <c>links</c> listing table.</summary>
-public sealed record LinkRow(string Id, string AccountId, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string Status);
-
 /// <summary>A session's row in the <c>sessions</c> listing table.</summary>
-public sealed record SessionRow(string Id, string AccountId, string? LinkId, DateTimeOffset CreatedAt, string Status);
+public sealed record SessionRow(
+    string Id, string AccountId, string? LinkId, DateTimeOffset CreatedAt, string Status, string Flow, string Language, DateTimeOffset ExpiresAt);

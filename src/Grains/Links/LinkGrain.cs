@@ -2,236 +2,324 @@ using MagicLink.Grains.Credits;
 using MagicLink.Grains.Events;
 using MagicLink.Grains.Sessions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans.Concurrency;
+using Orleans.Storage;
 
 namespace MagicLink.Grains.Links;
 
 /// <summary>
-/// Every rule of a link. Clicks on one link run one at a time in this grain's turn (it is not
-/// reentrant), which is what makes "limit N means at most N clicks" hold without database locks.
+/// Every rule of a link. Invariants: <c>used</c> never passes the limit; every counted use has
+/// exactly one session, one credit hold and one <c>session.created</c> event, committed together
+/// before any click is answered; a closed link never opens again.
 /// </summary>
+/// <remarks>
+/// Clicks are group-committed. A click only joins a queue; the link's writes take turns, and each
+/// turn takes every click that queued meanwhile, checks the rules once for all of them (status,
+/// expiry, uses left, credit) and commits them in one transaction through the silo's
+/// <see cref="LinkWriter"/>. The grain is reentrant so clicks can queue while a turn awaits its
+/// commit; state changes only inside a turn, after the commit, so no await ever sees half of one.
+/// The row's version is the guard against a stale duplicate activation: its write finds another
+/// version, writes nothing, and its clicks fail (503, try again) instead of counting twice.
+/// Credits come from a lease the account granted this link ahead of time, so a click does not wait
+/// on the account grain; only an empty lease does.
+/// </remarks>
+[Reentrant]
 public sealed class LinkGrain(
-    [PersistentState("link", Storage.Name)] IPersistentState<LinkState> state,
+    LinkTable table,
+    LinkWriter writer,
     IGrainFactory grains,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
-    Publisher publisher) : Grain, ILinkGrain, IRemindable
+    ExpiryBuckets expiry,
+    SessionSettings sessions,
+    ILogger<LinkGrain> log) : Grain, ILinkGrain, IRemindable
 {
     private const string ExpireReminder = "expire";
-    private const string PublishReminder = "publish";
-    private const string OpenSessionsReminder = "open-sessions";
+    private const int MinLease = 4;
+    private const int MaxLease = 4096;
+    private static readonly TimeSpan QuickRenewal = TimeSpan.FromSeconds(5);
 
-    private LinkStatus? _publishedStatus;
+    private readonly Turns _turns = new();
+    private GroupCommit<bool, RedeemResult>? _clicks;
+    private LinkRecord? _link;
+    private int _lease;
+    private int _leaseSize = MinLease;
+    private DateTimeOffset _lastLease = DateTimeOffset.MinValue;
 
     private string Id => this.GetPrimaryKeyString();
 
-    private NewLink Spec => state.State.Spec ?? throw new InvalidOperationException($"Link {Id} does not exist.");
+    private LinkRecord Link => _link ?? throw new InvalidOperationException($"Link {Id} does not exist.");
+
+    private IAccountGrain Account => grains.GetGrain<IAccountGrain>(Link.Spec.AccountId);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.RecordExists)
+        _clicks = new GroupCommit<bool, RedeemResult>(_turns, Flush);
+        if (await table.ReadAsync(Id) is { } stored)
         {
-            await OpenUnconfirmedSessions();
-            await Publish();
+            (_link, _lease) = stored;
         }
     }
 
-    public async Task<CreateLinkResult> Create(NewLink link)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (state.RecordExists)
+        // An idle link's unused credits go back to its account; if this fails the account takes
+        // them back itself the next time it runs short.
+        if (_link is not null && _lease > 0 && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
         {
-            return new CreateLinkResult(Info(), Created: false, Conflict: Spec != link);
+            await _turns.Take(ReturnLease);
         }
-
-        var now = time.GetUtcNow();
-        state.State = new LinkState { Spec = link, CreatedAt = now };
-        await state.WriteStateAsync();
-        if (link.ExpiresAt is { } expiresAt)
-        {
-            await this.RegisterOrUpdateReminder(ExpireReminder, Max(expiresAt - now, TimeSpan.FromSeconds(1)), TimeSpan.FromMinutes(1));
-        }
-
-        // Until this lands the link is not listed yet; a failure is retried by the publish reminder.
-        await Publish();
-        return new CreateLinkResult(Info(), Created: true, Conflict: false);
     }
+
+    public Task<CreateLinkResult> Create(NewLink link) => _turns.Take(async () =>
+    {
+        if (_link is null)
+        {
+            var created = new LinkRecord(link, Used: 0, LinkStatus.Active, time.GetUtcNow(), ClosedAt: null, Version: 1);
+            if (await table.CreateAsync(Id, created))
+            {
+                _link = created;
+                if (link.ExpiresAt is { } expiresAt)
+                {
+                    await this.RegisterOrUpdateReminder(ExpireReminder, Max(expiresAt - created.CreatedAt, TimeSpan.FromSeconds(1)), TimeSpan.FromMinutes(1));
+                }
+
+                return new CreateLinkResult(Info(), Created: true, Conflict: false);
+            }
+
+            // Another activation created it between our read and our insert.
+            (_link, _lease) = await table.ReadAsync(Id) ?? throw new InvalidOperationException($"Link {Id} is neither stored nor new.");
+        }
+
+        return new CreateLinkResult(Info(), Created: false, Conflict: Link.Spec != link);
+    });
 
     public async Task<LinkInfo?> Get()
     {
-        if (!state.RecordExists)
+        if (_link is null)
         {
             return null;
         }
 
-        await CloseIfExpired();
+        if (IsDue())
+        {
+            await _turns.Take(CloseIfExpired);
+        }
+
         return Info();
     }
 
-    public async Task<RedeemResult> Redeem()
-    {
-        if (!state.RecordExists)
-        {
-            return new RedeemResult(RedeemOutcome.NotFound, null, null);
-        }
-
-        await OpenUnconfirmedSessions();
-        await CloseIfExpired();
-        if (state.State.Status != LinkStatus.Active)
-        {
-            return new RedeemResult(RedeemOutcome.Gone, Info(), null);
-        }
-
-        var sessionId = Ids.New(Ids.Session);
-        var account = grains.GetGrain<IAccountGrain>(Spec.AccountId);
-        if (!(await account.Reserve(sessionId, Id)).Reserved)
-        {
-            return new RedeemResult(RedeemOutcome.NoCredit, Info(), null);
-        }
-
-        try
-        {
-            state.State.Used++;
-            state.State.UnconfirmedSessions.Add(sessionId);
-            if (Spec.Limit is { } limit && state.State.Used >= limit)
-            {
-                Close(LinkStatus.Exhausted, "link.exhausted");
-            }
-
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // The use was not recorded (a lost ETag race against a stale duplicate activation, or the
-            // database is down): give the credit back, and drop this activation so the next call
-            // reloads the state that storage really holds instead of our half-applied copy.
-            DeactivateOnIdle();
-            await account.Release(sessionId);
-            throw;
-        }
-
-        // From here a failure is safe to report as an error: the use and the session id are durable
-        // in this link's state, and sessions open idempotently by id, so the next call on this link
-        // (or its next activation) opens the session. "used" always ends equal to the sessions
-        // opened, and the reserved credit ends with that session (charged or released at expiry).
-        var session = await OpenSession(sessionId);
-        state.State.UnconfirmedSessions.Remove(sessionId);
-        await Publish();
-        return new RedeemResult(RedeemOutcome.Accepted, Info(), session);
-    }
-
-    public async Task<bool> HasCounted(string sessionId)
-    {
-        if (!state.RecordExists || !state.State.UnconfirmedSessions.Contains(sessionId))
-        {
-            return false;
-        }
-
-        // Opening it here would interleave with a click; the reminder opens it in a turn of its own.
-        await this.RegisterOrUpdateReminder(OpenSessionsReminder, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
-        return true;
-    }
+    public Task<RedeemResult> Redeem() => _clicks!.Enqueue(true);
 
     public async Task<LinkInfo?> Deactivate()
     {
-        if (!state.RecordExists)
+        if (_link is null)
         {
             return null;
         }
 
-        await CloseIfExpired();
-        if (state.State.Status == LinkStatus.Active)
+        return await _turns.Take(async () =>
         {
-            Close(LinkStatus.Deactivated, "link.deactivated");
-            await state.WriteStateAsync();
-            await Publish();
-        }
+            await CloseIfExpired();
+            if (Link.Status == LinkStatus.Active)
+            {
+                await Close(LinkStatus.Deactivated, "link.deactivated");
+            }
 
-        return Info();
+            return Info();
+        });
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (!state.RecordExists)
+        if (_link is not null)
         {
-            await this.Forget(reminderName);
-            return;
+            await _turns.Take(CloseIfExpired);
         }
 
-        await OpenUnconfirmedSessions();
-        await CloseIfExpired();
-        if (await Publish() && (reminderName is PublishReminder or OpenSessionsReminder || state.State.Status != LinkStatus.Active))
+        if (_link is null || _link.Status != LinkStatus.Active)
         {
             await this.Forget(reminderName);
         }
     }
 
-    private async Task<SessionInfo> OpenSession(string sessionId) =>
-        await grains.GetGrain<ISessionGrain>(sessionId).Open(new NewSession(
-            Spec.AccountId, Id, ClientRef: null, Spec.Flow, Spec.Language, Lifetime: null, SuccessUrl: null, ErrorUrl: null));
-
-    private async Task OpenUnconfirmedSessions()
+    /// <summary>One turn's clicks: the rules checked once, then one commit for all that are accepted.</summary>
+    private async Task<IReadOnlyList<RedeemResult>> Flush(IReadOnlyList<bool> clicks)
     {
-        foreach (var sessionId in state.State.UnconfirmedSessions.ToList())
+        if (_link is null)
         {
-            await OpenSession(sessionId);
-            state.State.UnconfirmedSessions.Remove(sessionId);
+            return Answer(clicks.Count, [], RedeemOutcome.NotFound);
+        }
+
+        await CloseIfExpired();
+        if (Link.Status != LinkStatus.Active)
+        {
+            return Answer(clicks.Count, [], RedeemOutcome.Gone);
+        }
+
+        var wanted = Link.Spec.Limit is { } limit ? Math.Min(clicks.Count, limit - Link.Used) : clicks.Count;
+        // A lease can shrink under us (the account takes unused credits back when it runs short);
+        // the write then writes nothing and says so, and the turn asks again.
+        for (var attempt = 0; ; attempt++)
+        {
+            // A scarce account grants part of what we need; ask again until it has none to give.
+            while (_lease < wanted)
+            {
+                if (await TopUpLease(wanted - _lease) == 0)
+                {
+                    break;
+                }
+            }
+
+            var accepted = Math.Min(wanted, _lease);
+            if (accepted == 0)
+            {
+                return Answer(clicks.Count, [], RedeemOutcome.NoCredit);
+            }
+
+            var now = time.GetUtcNow();
+            var opened = Enumerable.Range(0, accepted).Select(_ => SessionGrain.Describe(Ids.New(Ids.Session), SessionState.Opened(
+                new NewSession(Link.Spec.AccountId, Id, ClientRef: null, Link.Spec.Flow, Link.Spec.Language, Lifetime: null, SuccessUrl: null, ErrorUrl: null),
+                now, sessions.DefaultLifetime))).ToList();
+            var exhausted = Link.Spec.Limit is { } max && Link.Used + accepted >= max;
+            var events = opened.ConvertAll(s => PendingEvent.Raise("session.created", s.AccountId, s.Id, now, s));
+            // Durable before the sessions are: a session must never miss its expiry.
+            await expiry.ArmAsync(opened[0].ExpiresAt);
+
+            var after = Link with
+            {
+                Used = Link.Used + accepted,
+                Status = exhausted ? LinkStatus.Exhausted : LinkStatus.Active,
+                ClosedAt = exhausted ? now : null,
+            };
+            if (exhausted)
+            {
+                events.Add(PendingEvent.Raise("link.exhausted", after.Spec.AccountId, Id, now, Info(after)));
+            }
+
+            var version = await Write(after, now, opened, events);
+            if (version == LinkWriter.LeaseShort && attempt < 3)
+            {
+                _lease = await table.LeaseAsync(Id);
+                continue;
+            }
+
+            if (version < 0)
+            {
+                throw Stale();
+            }
+
+            _link = after with { Version = version };
+            _lease -= accepted;
+            if (exhausted)
+            {
+                await ReturnLease();
+            }
+
+            return Answer(clicks.Count, opened, exhausted ? RedeemOutcome.Gone : RedeemOutcome.NoCredit);
         }
     }
+
+    /// <summary>Accepted clicks first, in queue order; the rest refused with <paramref name="refusal"/>.</summary>
+    private List<RedeemResult> Answer(int clicks, List<SessionInfo> opened, RedeemOutcome refusal)
+    {
+        var info = _link is null ? null : Info();
+        return Enumerable.Range(0, clicks)
+            .Select(i => i < opened.Count
+                ? new RedeemResult(RedeemOutcome.Accepted, info, opened[i])
+                : new RedeemResult(refusal, info, null))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Asks the account for at least <paramref name="needed"/> more credits. A link that used its
+    /// last lease up quickly asks for twice as much as last time, a quiet one starts small again:
+    /// a hot link rarely waits on its account, and a quiet one holds little of its credit.
+    /// </summary>
+    private async Task<int> TopUpLease(int needed)
+    {
+        var now = time.GetUtcNow();
+        _leaseSize = now - _lastLease < QuickRenewal ? Math.Min(_leaseSize * 2, MaxLease) : MinLease;
+        _lastLease = now;
+        var granted = await Account.Lease(Id, needed, Math.Max(needed, _leaseSize));
+        _lease += granted;
+        return granted;
+    }
+
+    private async Task<bool> ReturnLease()
+    {
+        try
+        {
+            await Account.ReturnLease(Id);
+            _lease = 0;
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Link {Id} could not return {Credits} unused credits; its account takes them back when it runs short", Id, _lease);
+        }
+
+        return true;
+    }
+
+    private bool IsDue() => Link.Status == LinkStatus.Active && Link.Spec.ExpiresAt is { } expiresAt && time.GetUtcNow() >= expiresAt;
 
     // Expiry is checked on every call: the reminder fires at most once a minute and may be late.
-    private async Task CloseIfExpired()
+    private async Task<bool> CloseIfExpired()
     {
-        if (state.State.Status == LinkStatus.Active && Spec.ExpiresAt is { } expiresAt && time.GetUtcNow() >= expiresAt)
+        if (IsDue())
         {
-            Close(LinkStatus.Expired, "link.expired");
-            await state.WriteStateAsync();
-            await Publish();
+            await Close(LinkStatus.Expired, "link.expired");
+        }
+
+        return true;
+    }
+
+    private async Task Close(LinkStatus status, string eventType)
+    {
+        var now = time.GetUtcNow();
+        var after = Link with { Status = status, ClosedAt = now };
+        var version = await Write(after, now, [], [PendingEvent.Raise(eventType, after.Spec.AccountId, Id, now, Info(after))]);
+        if (version < 0)
+        {
+            throw Stale();
+        }
+
+        _link = after with { Version = version };
+        await ReturnLease();
+    }
+
+    private async Task<long> Write(LinkRecord after, DateTimeOffset now, List<SessionInfo> opened, List<PendingEvent> events)
+    {
+        try
+        {
+            return await writer.WriteAsync(new LinkWrite(
+                Id, Link.Version, Wire.Name(after.Status), after.ClosedAt, after.Spec.AccountId, opened.ConvertAll(s => s.Id), now,
+                opened.Count > 0 ? opened[0].ExpiresAt : now, Wire.Name(after.Spec.Flow), after.Spec.Language, events));
+        }
+        catch (PostgresException e) when (e.SqlState == Storage.StaleVersion)
+        {
+            throw Stale();
+        }
+        catch
+        {
+            // The outcome is unknown (the commit may have landed): start again from what storage holds.
+            DeactivateOnIdle();
+            throw;
         }
     }
 
-    private void Close(LinkStatus status, string eventType)
+    private InconsistentStateException Stale()
     {
-        state.State.Status = status;
-        state.State.ClosedAt = time.GetUtcNow();
-        state.State.Outbox.Add(PendingEvent.Raise(eventType, Spec.AccountId, Id, state.State.ClosedAt.Value, Info()));
+        DeactivateOnIdle();
+        return new InconsistentStateException($"Link {Id} was written by another activation; nothing was counted here.");
     }
 
-    private async Task<bool> Publish()
-    {
-        // Most clicks change neither the status nor raise an event: skip the round trip then.
-        if (state.State.Outbox.Count == 0 && _publishedStatus == state.State.Status)
-        {
-            return true;
-        }
+    private LinkInfo Info() => Info(Link);
 
-        var row = new LinkRow(Id, Spec.AccountId, state.State.CreatedAt, Spec.ExpiresAt, Wire.Name(state.State.Status));
-        if (await publisher.TryPublishAsync(row, state.State.Outbox))
-        {
-            _publishedStatus = state.State.Status;
-            return true;
-        }
-
-        await this.RegisterOrUpdateReminder(PublishReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        return false;
-    }
-
-    private LinkInfo Info() => new(
-        Id, Spec.AccountId, Spec.Name, Spec.Flow, Spec.UsageType, Spec.Limit, state.State.Used, Spec.ExpiresAt,
-        Spec.Language, state.State.Status, state.State.CreatedAt);
+    private LinkInfo Info(LinkRecord link) => new(
+        Id, link.Spec.AccountId, link.Spec.Name, link.Spec.Flow, link.Spec.UsageType, link.Spec.Limit, link.Used, link.Spec.ExpiresAt,
+        link.Spec.Language, link.Status, link.CreatedAt);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-}
-
-[GenerateSerializer]
-public sealed record LinkState
-{
-    [Id(0)] public NewLink? Spec { get; set; }
-    [Id(1)] public int Used { get; set; }
-    [Id(2)] public LinkStatus Status { get; set; } = LinkStatus.Active;
-    [Id(3)] public DateTimeOffset CreatedAt { get; set; }
-    [Id(4)] public DateTimeOffset? ClosedAt { get; set; }
-
-    /// <summary>Sessions whose use is counted but whose grain may not have opened yet.</summary>
-    [Id(5)] public List<string> UnconfirmedSessions { get; set; } = [];
-
-    /// <summary>Events not yet in the outbox table.</summary>
-    [Id(6)] public List<PendingEvent> Outbox { get; set; } = [];
 }

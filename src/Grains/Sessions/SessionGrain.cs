@@ -15,22 +15,37 @@ public sealed class SessionGrain(
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     UploadHistory history,
     Publisher publisher,
+    SessionTable table,
+    ExpiryBuckets expiry,
     SessionSettings settings) : Grain, ISessionGrain, IRemindable
 {
     /// <summary>Below this the automated quality check flags an image as blurred.</summary>
     public const double MinSharpness = 25;
 
-    private const string ExpireReminder = "expire";
     private const string PublishReminder = "publish";
     private SessionStatus? _publishedStatus;
+
+    /// <summary>Built from the row its click wrote; the grain state is written on the first change.</summary>
+    private bool _fromRow;
 
     private string Id => this.GetPrimaryKeyString();
 
     private NewSession Spec => state.State.Spec ?? throw new InvalidOperationException($"Session {Id} does not exist.");
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private bool Known => state.RecordExists || _fromRow;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.RecordExists)
+        if (!state.RecordExists && await table.ReadAsync(Id) is { } row)
+        {
+            // A stale duplicate built from the same row loses its first write on the ETag: the
+            // other activation's insert came first.
+            state.State = row.State;
+            state.State.Status = row.Status;
+            _fromRow = true;
+            _publishedStatus = row.Status;
+        }
+        else if (state.RecordExists)
         {
             // Finishing a settlement a crash interrupted calls the account; doing it in a turn of
             // its own keeps activation free of grain calls, so a grain waiting on us can't deadlock.
@@ -40,45 +55,30 @@ public sealed class SessionGrain(
                 await Publish();
             }, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
-
-        return Task.CompletedTask;
-    }
-
-    public async Task<SessionInfo> Open(NewSession session)
-    {
-        if (state.RecordExists)
-        {
-            return Info();
-        }
-
-        var now = time.GetUtcNow();
-        var lifetime = session.Lifetime ?? settings.DefaultLifetime;
-        state.State = new SessionState { Spec = session, CreatedAt = now, ExpiresAt = now + lifetime };
-        Raise("session.created");
-        await state.WriteStateAsync();
-        // Independent round trips, and this runs inside a click's turn on its link: overlap them.
-        await Task.WhenAll(this.RegisterOrUpdateReminder(ExpireReminder, lifetime, TimeSpan.FromMinutes(1)), Publish());
-        return Info();
     }
 
     public async Task<OpenSessionResult> OpenDynamic(NewSession session)
     {
-        if (state.RecordExists)
+        if (Known)
         {
             return new OpenSessionResult(Info(), NoCredit: false, Conflict: Spec != session);
         }
 
         // Reserved before the session exists; if we die in between, the account's orphan sweep
         // finds no session with this id and gives the credit back.
-        var reserved = await grains.GetGrain<IAccountGrain>(session.AccountId).Reserve(Id, linkId: null);
-        if (!reserved.Reserved)
+        if (!await grains.GetGrain<IAccountGrain>(session.AccountId).Reserve(Id))
         {
             return new OpenSessionResult(null, NoCredit: true, Conflict: false);
         }
 
         try
         {
-            return new OpenSessionResult(await Open(session), NoCredit: false, Conflict: false);
+            state.State = SessionState.Opened(session, time.GetUtcNow(), session.Lifetime ?? settings.DefaultLifetime);
+            Raise("session.created");
+            await expiry.ArmAsync(state.State.ExpiresAt);
+            await state.WriteStateAsync();
+            await Publish();
+            return new OpenSessionResult(Info(), NoCredit: false, Conflict: false);
         }
         catch
         {
@@ -88,11 +88,11 @@ public sealed class SessionGrain(
         }
     }
 
-    public Task<bool> Exists() => Task.FromResult(state.RecordExists);
+    public Task<bool> Exists() => Task.FromResult(Known);
 
     public async Task<SessionInfo?> Get()
     {
-        if (!state.RecordExists)
+        if (!Known)
         {
             return null;
         }
@@ -103,7 +103,7 @@ public sealed class SessionGrain(
 
     public async Task<SessionInfo?> Start()
     {
-        if (!state.RecordExists)
+        if (!Known)
         {
             return null;
         }
@@ -167,7 +167,7 @@ public sealed class SessionGrain(
 
     public async Task<StepResult> Review(Decision decision, string? reason)
     {
-        if (!state.RecordExists)
+        if (!Known)
         {
             return Result(StepOutcome.NotFound);
         }
@@ -191,7 +191,7 @@ public sealed class SessionGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (!state.RecordExists)
+        if (!Known)
         {
             await this.Forget(reminderName);
             return;
@@ -210,7 +210,7 @@ public sealed class SessionGrain(
     /// <summary>Whether the flow may take an image of <paramref name="kind"/> now (or, without one, be submitted).</summary>
     private async Task<StepResult> Check(UploadKind? kind)
     {
-        if (!state.RecordExists)
+        if (!Known)
         {
             return Result(StepOutcome.NotFound);
         }
@@ -321,7 +321,7 @@ public sealed class SessionGrain(
             return true;
         }
 
-        var row = new SessionRow(Id, Spec.AccountId, Spec.LinkId, state.State.CreatedAt, Wire.Name(state.State.Status));
+        var row = new SessionRow(Id, Spec.AccountId, Spec.LinkId, state.State.CreatedAt, Wire.Name(state.State.Status), Wire.Name(Spec.Flow), Spec.Language, state.State.ExpiresAt);
         if (await publisher.TryPublishAsync(row, state.State.Outbox))
         {
             _publishedStatus = state.State.Status;
@@ -332,14 +332,20 @@ public sealed class SessionGrain(
         return false;
     }
 
-    private StepResult Result(StepOutcome outcome) => new(outcome, state.RecordExists ? Info() : null, []);
+    private StepResult Result(StepOutcome outcome) => new(outcome, Known ? Info() : null, []);
 
+    private SessionInfo Info() => Describe(Id, state.State);
 
-    private SessionInfo Info() => new(
-        Id, Spec.AccountId, Spec.LinkId, Spec.ClientRef, Spec.Flow, Spec.Language, state.State.Status, state.State.Decision,
-        state.State.Reason, state.State.CreatedAt, state.State.StartedAt, state.State.SubmittedAt, state.State.CompletedAt,
-        state.State.ExpiresAt, state.State.Credit, Spec.SuccessUrl, Spec.ErrorUrl,
-        Flows.Steps(Spec.Flow).Where(state.State.Uploads.ContainsKey).ToList(), state.State.Checks);
+    /// <summary>The session as the API shows it; also what a click's <c>session.created</c> event carries.</summary>
+    public static SessionInfo Describe(string id, SessionState session)
+    {
+        var spec = session.Spec ?? throw new InvalidOperationException($"Session {id} does not exist.");
+        return new(
+            id, spec.AccountId, spec.LinkId, spec.ClientRef, spec.Flow, spec.Language, session.Status, session.Decision,
+            session.Reason, session.CreatedAt, session.StartedAt, session.SubmittedAt, session.CompletedAt,
+            session.ExpiresAt, session.Credit, spec.SuccessUrl, spec.ErrorUrl,
+            Flows.Steps(spec.Flow).Where(session.Uploads.ContainsKey).ToList(), session.Checks);
+    }
 }
 
 [GenerateSerializer]
@@ -360,4 +366,8 @@ public sealed record SessionState
     [Id(10)] public List<PendingEvent> Outbox { get; set; } = [];
     [Id(11)] public Dictionary<UploadKind, UploadRecord> Uploads { get; set; } = [];
     [Id(12)] public List<CheckResult> Checks { get; set; } = [];
+
+    /// <summary>A session as it opens: pending, its credit reserved.</summary>
+    public static SessionState Opened(NewSession spec, DateTimeOffset at, TimeSpan lifetime) =>
+        new() { Spec = spec, CreatedAt = at, ExpiresAt = at + lifetime };
 }

@@ -12,7 +12,8 @@ public sealed record SiloSettings(
     IPAddress AdvertisedAddress,
     string ClusterId,
     string ServiceId,
-    TimeSpan SessionLifetime)
+    TimeSpan SessionLifetime,
+    int LinkWriters)
 {
     public const string DefaultClusterId = "magiclink";
     public const string DefaultServiceId = "magiclink";
@@ -27,7 +28,15 @@ public sealed record SiloSettings(
         AdvertisedAddress: config["MAGICLINK_ADVERTISED_IP"] is { Length: > 0 } ip ? IPAddress.Parse(ip) : GuessAddress(),
         ClusterId: config["MAGICLINK_CLUSTER_ID"] is { Length: > 0 } cluster ? cluster : DefaultClusterId,
         ServiceId: config["MAGICLINK_SERVICE_ID"] is { Length: > 0 } service ? service : DefaultServiceId,
-        SessionLifetime: TimeSpan.FromSeconds(Seconds(config, "MAGICLINK_SESSION_TTL", 3600)));
+        SessionLifetime: TimeSpan.FromSeconds(Seconds(config, "MAGICLINK_SESSION_TTL", 3600)),
+        LinkWriters: Count(config, "MAGICLINK_LINK_WRITERS", 4, max: 64));
+
+    private static int Count(IConfiguration config, string key, int fallback, int max) =>
+        config[key] is { Length: > 0 } text
+            ? int.TryParse(text, out var count) && count >= 1 && count <= max
+                ? count
+                : throw new InvalidOperationException($"{key}={text} must be a whole number from 1 to {max}.")
+            : fallback;
 
     private static int Seconds(IConfiguration config, string key, int fallback) =>
         config[key] is { Length: > 0 } text

@@ -17,9 +17,9 @@ public sealed class ClusterTests
         var account = await service.OpenAccountAsync(credits: 10);
         var grains = service.ApiServices.GetRequiredService<IClusterClient>();
         var credits = grains.GetGrain<IAccountGrain>(account.Id);
-        await credits.Reserve("ses_restart_a", null);
-        await credits.Reserve("ses_restart_b", null);
-        await credits.Reserve("ses_restart_c", null);
+        await credits.Reserve("ses_restart_a");
+        await credits.Reserve("ses_restart_b");
+        await credits.Reserve("ses_restart_c");
         await credits.Charge("ses_restart_a");
         await credits.Release("ses_restart_b");
 

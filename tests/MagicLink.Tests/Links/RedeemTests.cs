@@ -156,20 +156,20 @@ public sealed class RedeemTests(FakeTimeFixture fixture) : IClassFixture<FakeTim
     }
 
     [Fact]
-    public async Task A_reservation_orphaned_by_a_crash_before_the_use_was_counted_is_released_later()
+    public async Task A_reservation_orphaned_by_a_crash_before_its_session_opened_is_released_later()
     {
         var account = await Service.OpenAccountAsync(credits: 2);
         var link = await LinkSteps.CreateAsync(account, new { type = "unlimited" });
-        // What a link grain leaves behind when its process dies between reserving and counting.
+        // What a dynamic session leaves behind when its process dies between reserving and opening.
         var orphan = MagicLink.Grains.Ids.New(MagicLink.Grains.Ids.Session);
-        await Service.Grains.GetGrain<MagicLink.Grains.Credits.IAccountGrain>(account.Id).Reserve(orphan, (string)link["id"]!);
+        await Service.Grains.GetGrain<MagicLink.Grains.Credits.IAccountGrain>(account.Id).Reserve(orphan);
         using var client = LinkSteps.NoRedirects(Service.Http.BaseAddress!);
         Assert.Equal(HttpStatusCode.SeeOther, (await LinkSteps.ClickAsync(client, link)).StatusCode);
         await IsProblem(await LinkSteps.ClickAsync(client, link), HttpStatusCode.PaymentRequired);
 
         fixture.Time.Advance(MagicLink.Grains.Credits.AccountGrain.OrphanAge + TimeSpan.FromMinutes(1));
 
-        // The next click finds the orphan stale and its session never opened: its credit comes back.
+        // The next click finds the account short, and the orphan stale with no session: its credit comes back.
         Assert.Equal(HttpStatusCode.SeeOther, (await LinkSteps.ClickAsync(client, link)).StatusCode);
         var own = await Ok(await account.Client.GetAsync("/api/v1/account"));
         Assert.Equal(2, (int)own["credits"]!["reserved"]!);

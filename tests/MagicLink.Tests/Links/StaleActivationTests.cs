@@ -24,11 +24,11 @@ public sealed class StaleActivationTests(ServiceFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.SeeOther, (await LinkSteps.ClickAsync(client, link)).StatusCode);
 
         await TestDatabase.ScalarAsync<int>(Service.Database,
-            $"UPDATE orleansstorage SET version = version + 1 WHERE graintypestring = 'link' AND grainidextensionstring = '{id}' RETURNING 1");
+            $"UPDATE links SET version = version + 1 WHERE id = '{id}' RETURNING 1");
 
         await IsProblem(await LinkSteps.ClickAsync(client, link), HttpStatusCode.ServiceUnavailable);
 
-        // The refused click released its credit; the next activation reads the stored state.
+        // The refused click wrote nothing, so it holds no credit; the next activation reads the stored state.
         var own = await Ok(await account.Client.GetAsync("/api/v1/account"));
         Assert.Equal(1, (int)own["credits"]!["reserved"]!);
         Assert.Equal(HttpStatusCode.SeeOther, (await LinkSteps.ClickAsync(client, link)).StatusCode);
