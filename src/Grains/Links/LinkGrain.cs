@@ -214,7 +214,8 @@ public sealed class LinkGrain(
             _lease -= accepted;
             if (exhausted)
             {
-                await ReturnLease();
+                // In a turn of its own, so this batch's answers do not wait for it.
+                _ = _turns.Take(ReturnLease);
             }
 
             return Answer(clicks.Count, opened, exhausted ? RedeemOutcome.Gone : RedeemOutcome.NoCredit);

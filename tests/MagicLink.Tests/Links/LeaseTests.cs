@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using MagicLink.Grains.Sessions;
+using MagicLink.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+using static MagicLink.Tests.Infrastructure.ProblemAssert;
+
+namespace MagicLink.Tests.Links;
+
+public sealed class LeaseFixture : ServiceFixture
+{
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override TimeProvider? Clock => Time;
+
+    protected override Dictionary<string, string> Settings => new() { ["MAGICLINK_REDEEM_RATE_LIMIT"] = "0" };
+}
+
+/// <summary>
+/// Links spend credits their account leased them ahead of time. What the business sees must not
+/// change: no refusal while the account has a credit, links of a small account share it, and
+/// reserved and available stay exact.
+/// </summary>
+public sealed class LeaseTests(LeaseFixture fixture) : IClassFixture<LeaseFixture>
+{
+    private MagicLinkService Service => fixture.Service;
+
+    [Fact]
+    public async Task Credits_leased_to_one_link_and_unused_go_to_another_link_instead_of_a_refusal()
+    {
+        var account = await Service.OpenAccountAsync(credits: 20);
+        var first = await LinkSteps.CreateAsync(account, new { type = "unlimited" });
+        var second = await LinkSteps.CreateAsync(account, new { type = "unlimited" });
+        using var client = LinkSteps.NoRedirects(Service.Http.BaseAddress!);
+        Assert.Equal(HttpStatusCode.SeeOther, (await LinkSteps.ClickAsync(client, first)).StatusCode);
+
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 25; i++)
+        {
+            using var response = await LinkSteps.ClickAsync(client, second);
+            codes.Add(response.StatusCode);
+        }
+
+        Assert.Equal(19, codes.Count(c => c == HttpStatusCode.SeeOther));
+        Assert.All(codes.Skip(19), c => Assert.Equal(HttpStatusCode.PaymentRequired, c));
+        await AssertCreditsAsync(account, reserved: 20, available: 0);
+    }
+
+    [Fact]
+    public async Task Two_links_of_a_small_account_clicked_together_share_its_credits()
+    {
+        var account = await Service.OpenAccountAsync(credits: 5);
+        var links = new[] { await LinkSteps.CreateAsync(account, new { type = "unlimited" }), await LinkSteps.CreateAsync(account, new { type = "unlimited" }) };
+        using var client = LinkSteps.NoRedirects(Service.Http.BaseAddress!);
+
+        using var start = new SemaphoreSlim(0);
+        var clicks = Enumerable.Range(0, 40).Select(async i =>
+        {
+            await start.WaitAsync();
+            using var response = await LinkSteps.ClickAsync(client, links[i % 2]);
+            return (Link: i % 2, response.StatusCode);
+        }).ToList();
+        start.Release(clicks.Count);
+        var answers = await Task.WhenAll(clicks);
+
+        Assert.Equal(5, answers.Count(a => a.StatusCode == HttpStatusCode.SeeOther));
+        Assert.Equal(35, answers.Count(a => a.StatusCode == HttpStatusCode.PaymentRequired));
+        Assert.Contains(answers, a => a.Link == 0 && a.StatusCode == HttpStatusCode.SeeOther);
+        Assert.Contains(answers, a => a.Link == 1 && a.StatusCode == HttpStatusCode.SeeOther);
+        await AssertCreditsAsync(account, reserved: 5, available: 0);
+    }
+
+    [Fact]
+    public async Task A_deactivated_link_gives_its_unused_credits_back_and_the_books_stay_exact()
+    {
+        var account = await Service.OpenAccountAsync(credits: 100);
+        var link = await LinkSteps.CreateAsync(account, new { type = "unlimited" });
+        using var client = LinkSteps.NoRedirects(Service.Http.BaseAddress!);
+        var codes = await LinkSteps.ClickConcurrentlyAsync([client], link, 30);
+        Assert.Equal(30, codes[HttpStatusCode.SeeOther]);
+        var id = (string)link["id"]!;
+        Assert.True(await UnusedLeaseAsync(id) > 0, "a link that is clicked holds credits ahead");
+        await AssertCreditsAsync(account, reserved: 30, available: 70);
+
+        await Ok(await account.Client.PostAsync($"/api/v1/links/{id}/deactivate", null));
+
+        Assert.Equal(0, await UnusedLeaseAsync(id));
+        await AssertCreditsAsync(account, reserved: 30, available: 70);
+        Assert.Equal(70, await TestDatabase.ScalarAsync<int>(Service.Database,
+            $"SELECT balance - reserved - leased FROM account_credits WHERE account_id = '{account.Id}'"));
+    }
+
+    [Fact]
+    public async Task Sessions_nobody_opens_expire_by_their_minute_and_give_their_credits_back_without_a_reminder_each()
+    {
+        var account = await Service.OpenAccountAsync(credits: 10);
+        var link = await LinkSteps.CreateAsync(account, new { type = "unlimited" });
+        using var client = LinkSteps.NoRedirects(Service.Http.BaseAddress!);
+        var before = await BucketsAsync();
+        var codes = await LinkSteps.ClickConcurrentlyAsync([client], link, 6);
+        Assert.Equal(6, codes[HttpStatusCode.SeeOther]);
+        // One reminder per minute in which sessions expire (two if the clicks straddled a minute), none per session.
+        var buckets = (await BucketsAsync()).Except(before).ToList();
+        Assert.InRange(buckets.Count, 1, 2);
+        Assert.Equal(0, await TestDatabase.ScalarAsync<long>(Service.Database,
+            "SELECT count(*) FROM orleansremindersTable WHERE grainid LIKE '%ses_%'"));
+
+        fixture.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(2));
+        // What a bucket's reminder does when it fires, without waiting an hour of real time.
+        await Service.Grains.GetGrain<ISessionExpiryGrain>(buckets[0]).AsReference<IRemindable>().ReceiveReminder("expire", default);
+
+        Assert.Equal(6, await TestDatabase.ScalarAsync<long>(Service.Database,
+            $"SELECT count(*) FROM sessions WHERE link_id = '{(string)link["id"]!}' AND status = 'expired'"));
+        await AssertCreditsAsync(account, reserved: 0, available: 10);
+    }
+
+    private async Task<List<string>> BucketsAsync() =>
+        (await TestDatabase.ScalarAsync<string>(Service.Database,
+            "SELECT string_agg(substring(grainid from 'exp_[0-9]+'), ',' ORDER BY grainid) FROM orleansremindersTable WHERE grainid LIKE '%exp_%'"))
+        ?.Split(',').ToList() ?? [];
+
+    private Task<int> UnusedLeaseAsync(string linkId) =>
+        TestDatabase.ScalarAsync<int>(Service.Database, $"SELECT coalesce((SELECT size - used FROM credit_leases WHERE link_id = '{linkId}'), 0)");
+
+    private static async Task AssertCreditsAsync(TestAccount account, int reserved, int available)
+    {
+        JsonNode credits = (await Ok(await account.Client.GetAsync("/api/v1/account")))["credits"]!;
+        Assert.Equal(reserved, (int)credits["reserved"]!);
+        Assert.Equal(available, (int)credits["available"]!);
+    }
+}
