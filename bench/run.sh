@@ -247,7 +247,7 @@ done
 # that writes takes one, so its delta counts the write transactions (xact_commit also counts
 # read-only ones, such as the connection pool's DISCARD ALL). per_click reads them in this order.
 # Transaction control is left out of the statements: pg_stat_statements counts a prepared BEGIN
-# or END only on its first execution, so pgbench -M prepared would seem to send none while an
+# or END only once per connection, so pgbench -M prepared would seem to send none while an
 # unprepared client pays for every one; the commits column counts transactions anyway.
 cat >"$WORK/snapshot.sql" <<'SQL'
 SELECT d.xact_commit + d.xact_rollback,
