@@ -390,21 +390,25 @@ SILO_PID=""
 JOBS=$((CONCURRENCY < 2 ? CONCURRENCY : 2))
 # Sets RESULT to a RESULT line in LoadGen's format, computed from pgbench's per-transaction log.
 run_pgbench() {
-  local name="$1" rows="$2" prefix="$WORK/pgbench-$1" snap="$WORK/snapshot-pgbench-$1" first last t0 count
+  local name="$1" rows="$2" prefix="$WORK/pgbench-$1" snap="$WORK/snapshot-pgbench-$1" first last from_us to_us seconds count
   psql_postgres -d bench -v links="$rows" -f "$BENCH_DIR/pgbench/schema.sql" >/dev/null
-  # One second more than the window, so pgbench is still running when the CPU is sampled; the
-  # window itself is cut from the per-transaction log below.
+  # One second more than warm-up and window, so pgbench is still running when the window closes.
   log "pgbench $name ($rows row(s)): $CONCURRENCY clients, $JOBS threads, $WARMUP s warm-up + $DURATION s"
   (cd "$WORK" && exec "$PGBENCH" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared \
     -c "$CONCURRENCY" -j "$JOBS" -T $((WARMUP + DURATION + 1)) -D links="$rows" \
     -f "$BENCH_DIR/pgbench/click.sql" -l --log-prefix="$prefix" bench) >"$prefix.out" 2>&1 &
   CHILD_PID=$!
   sleep "$WARMUP"
+  # The clicks of the window are cut from pgbench's per-transaction log by these clock readings,
+  # so that they, the CPU samples and the counter snapshots cover the same time.
+  from_us="$(date +%s%6N)"
   first="$(cpu_sample "$PM_PID" "$CHILD_PID")"
   "${SNAPSHOT[@]}" -v db=bench -o "$snap-start" || log "counter snapshot failed"
   sleep "$DURATION"
+  to_us="$(date +%s%6N)"
   last="$(cpu_sample "$PM_PID" "$CHILD_PID")"
   "${SNAPSHOT[@]}" -v db=bench -o "$snap-end" || log "counter snapshot failed"
+  seconds="$(awk -v a="$from_us" -v b="$to_us" 'BEGIN { printf "%.3f", (b - a) / 1000000 }')"
   local rc=0
   wait "$CHILD_PID" || rc=$?
   CHILD_PID=""
@@ -412,24 +416,22 @@ run_pgbench() {
   sed 's/^/  [pgbench] /' "$prefix.out" | grep -vE '^  \[pgbench\] (transaction type|scaling factor|query mode|number of (clients|threads)|maximum number)' >&2
 
   # Per-transaction log: client_id transaction_no latency_us script_no epoch_s epoch_us (end time).
-  # The window starts WARMUP s after the first transaction began, like LoadGen's.
   cat "$prefix".[0-9]* >"$prefix.log"
-  t0="$(awk '$3 ~ /^[0-9]+$/ { s = $5 * 1000000 + $6 - $3; if (m == "" || s < m) m = s } END { printf "%.0f", m }' "$prefix.log")"
-  awk -v from="$((t0 + WARMUP * 1000000))" -v to="$((t0 + (WARMUP + DURATION) * 1000000))" \
+  awk -v from="$from_us" -v to="$to_us" \
     '$3 ~ /^[0-9]+$/ { e = $5 * 1000000 + $6; if (e >= from && e < to) print $3 }' "$prefix.log" | sort -n >"$prefix.lat"
   count="$(wc -l <"$prefix.lat")"
   local failed aborted
   failed="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$prefix.out")"
   aborted="$(grep -c 'aborted' "$prefix.out" || true)"
-  RESULT="$(awk -v n="$count" -v s="$DURATION" -v mode="$name" -v rows="$rows" -v c="$CONCURRENCY" \
+  RESULT="$(awk -v n="$count" -v s="$seconds" -v mode="$name" -v rows="$rows" -v c="$CONCURRENCY" \
     -v failed="${failed:-?}" -v aborted="$aborted" -v rc="$rc" '
     { lat[NR] = $1; sum += $1 }
     function pct(p,   i) { i = int(p * n + 0.999999); if (i < 1) i = 1; if (i > n) i = n; return lat[i] / 1000 }
     END {
-      if (n == 0) { printf "RESULT mode=%s rows=%d concurrency=%d seconds=%d clicks_per_s=0 p50_ms=nan p99_ms=nan ok=0 errors=1 exit=%s\n", mode, rows, c, s, rc; exit }
-      printf "RESULT mode=%s rows=%d concurrency=%d seconds=%d clicks_per_s=%.1f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f max_ms=%.2f mean_ms=%.2f ok=%d errors=%s aborted_clients=%d exit=%s\n",
+      if (n == 0) { printf "RESULT mode=%s rows=%d concurrency=%d seconds=%.1f clicks_per_s=0 p50_ms=nan p99_ms=nan ok=0 errors=1 exit=%s\n", mode, rows, c, s, rc; exit }
+      printf "RESULT mode=%s rows=%d concurrency=%d seconds=%.1f clicks_per_s=%.1f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f max_ms=%.2f mean_ms=%.2f ok=%d errors=%s aborted_clients=%d exit=%s\n",
         mode, rows, c, s, n / s, pct(0.50), pct(0.95), pct(0.99), lat[n] / 1000, sum / n / 1000, n, failed, aborted, rc }' "$prefix.lat" \
-    | sed "s/\$/ $(cpu_report "$DURATION" "$first" "$last" postgres pgbench)/")"
+    | sed "s/\$/ $(cpu_report "$seconds" "$first" "$last" postgres pgbench)/")"
   RESULT="$RESULT$(per_click "$RESULT" "$snap-start" "$snap-end")"
   echo "$RESULT"
 }
