@@ -4,17 +4,24 @@
 #
 #   bench/run.sh
 #
-# Starts its own PostgreSQL (fsync on) in a temp dir, builds Release, starts one silo and the API,
-# drives POST /l/{token} with bench/LoadGen (one hot link, then 10,000 links), stops the service,
-# then runs pgbench with bench/pgbench/click.sql (one row, then 10,000 rows) against the database
-# "bench" of the same server. Prints a table; keeps it in bench/results/latest.txt (full output in
-# bench/results/latest.log, service logs in bench/results/logs/). Everything it started is stopped
-# and the temp dir removed on exit, also on Ctrl-C.
+# Starts its own PostgreSQL (fsync on, pg_stat_statements loaded) in a temp dir, builds Release,
+# starts one silo and the API, drives POST /l/{token} with bench/LoadGen (one hot link, then 1,000
+# links, then the drift case), weighs the silo with many links (memory case), stops the service,
+# then runs pgbench with bench/pgbench/click.sql (one row, then 1,000 rows) against the database
+# "bench" of the same server. Around every measured window it snapshots PostgreSQL's counters, so
+# the table shows statements, commits, WAL and CPU per accepted click. Prints a table; keeps it in
+# bench/results/latest.txt (full output in bench/results/latest.log, service logs in
+# bench/results/logs/). Everything it started is stopped and the temp dir removed on exit, also on
+# Ctrl-C.
 #
 # Knobs (environment): BENCH_SECONDS (20) measured seconds per case, BENCH_WARMUP (3) seconds not
-# counted before that, BENCH_CONCURRENCY (64) clients, BENCH_LINKS (10000) links/rows of the spread
-# case, BENCH_PG_PORT (55460) and the next four ports for the API, Orleans dashboard, silo, gateway
-# (BENCH_HTTP_PORT, BENCH_DASHBOARD_PORT, BENCH_SILO_PORT, BENCH_GATEWAY_PORT).
+# counted before that, BENCH_CONCURRENCY (64) clients, BENCH_LINKS (1000) links/rows of the spread
+# case, BENCH_DRIFT_CLICKS (200000; 0 skips) accepted clicks of the drift case, BENCH_DRIFT_MODE
+# (hot, or spread over BENCH_LINKS links), BENCH_DRIFT_LIMIT (3600) seconds the drift case may take
+# at most, BENCH_MEMORY_LINKS (100000; 0 skips) links of the memory case, BENCH_SPIN (unset; 0
+# turns off the thread pool's spinning in the silo and the API), BENCH_PG_PORT (55460) and the next
+# four ports for the API, Orleans dashboard, silo, gateway (BENCH_HTTP_PORT, BENCH_DASHBOARD_PORT,
+# BENCH_SILO_PORT, BENCH_GATEWAY_PORT).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -29,19 +36,40 @@ source "$ROOT/scripts/postgres.sh"
 DURATION="${BENCH_SECONDS:-20}"
 WARMUP="${BENCH_WARMUP:-3}"
 CONCURRENCY="${BENCH_CONCURRENCY:-64}"
-LINKS="${BENCH_LINKS:-10000}"
+LINKS="${BENCH_LINKS:-1000}"
+DRIFT_CLICKS="${BENCH_DRIFT_CLICKS:-200000}"
+DRIFT_MODE="${BENCH_DRIFT_MODE:-hot}"
+DRIFT_LIMIT="${BENCH_DRIFT_LIMIT:-3600}"
+MEMORY_LINKS="${BENCH_MEMORY_LINKS:-100000}"
+SPIN="${BENCH_SPIN:-}"
 PG_PORT="${BENCH_PG_PORT:-55460}"
 HTTP_PORT="${BENCH_HTTP_PORT:-$((PG_PORT + 1))}"
 DASHBOARD_PORT="${BENCH_DASHBOARD_PORT:-$((PG_PORT + 2))}"
 SILO_PORT="${BENCH_SILO_PORT:-$((PG_PORT + 3))}"
 GATEWAY_PORT="${BENCH_GATEWAY_PORT:-$((PG_PORT + 4))}"
 READY_TIMEOUT="${BENCH_READY_TIMEOUT:-180}"
-for knob in DURATION WARMUP CONCURRENCY LINKS PG_PORT HTTP_PORT DASHBOARD_PORT SILO_PORT GATEWAY_PORT READY_TIMEOUT; do
+for knob in DURATION WARMUP CONCURRENCY LINKS DRIFT_CLICKS DRIFT_LIMIT MEMORY_LINKS PG_PORT HTTP_PORT DASHBOARD_PORT SILO_PORT \
+  GATEWAY_PORT READY_TIMEOUT; do
   case "${!knob}" in '' | *[!0-9]*) ml_die "$knob='${!knob}' is not a whole number" ;; esac
 done
 if [ "$CONCURRENCY" -lt 1 ] || [ "$DURATION" -lt 1 ] || [ "$LINKS" -lt 1 ]; then
   ml_die "BENCH_CONCURRENCY, BENCH_SECONDS and BENCH_LINKS must be at least 1"
 fi
+if [ "$DRIFT_CLICKS" -ne 0 ] && [ "$DRIFT_CLICKS" -lt 10 ]; then
+  ml_die "BENCH_DRIFT_CLICKS must be 0 (skip) or at least 10"
+fi
+case "$DRIFT_MODE" in
+  hot) DRIFT_LINKS=1 ;;
+  spread) DRIFT_LINKS="$LINKS" ;;
+  *) ml_die "BENCH_DRIFT_MODE='$DRIFT_MODE' is neither hot nor spread" ;;
+esac
+# Only 0 is accepted: the runtime reads this variable as hexadecimal, so any other number would
+# be easy to get wrong.
+case "$SPIN" in
+  '') SPIN_TEXT="default (BENCH_SPIN unset)" ;;
+  0) SPIN_TEXT="off (DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 in the silo and the API)" ;;
+  *) ml_die "BENCH_SPIN='$SPIN' is not supported: leave it unset, or set it to 0" ;;
+esac
 
 RESULTS="$BENCH_DIR/results"
 mkdir -p "$RESULTS"
@@ -150,6 +178,31 @@ rss() {
     "/proc/$1/status" 2>/dev/null || echo "n/a"
 }
 
+# Current resident memory of a pid in KB ("" when unknown).
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
+
+# Fields per accepted click for a RESULT line: the deltas between two counter snapshots (see
+# snapshot.sql below) and the CPU of the server side: silo + API + postgres, and postgres alone.
+per_click() { # RESULT-line snapshot-before snapshot-after
+  local before="" after=""
+  [ ! -s "$2" ] || before="$(cat "$2")"
+  [ ! -s "$3" ] || after="$(cat "$3")"
+  awk -v ok="$(kv "$1" ok)" -v s="$(kv "$1" seconds)" -v a="$before" -v b="$after" -v silo="$(kv "$1" cpu_silo_pct)" \
+    -v api="$(kv "$1" cpu_api_pct)" -v pg="$(kv "$1" cpu_postgres_pct)" 'BEGIN {
+    split("commits statements wal_records wal_bytes wal_writes wal_flushes write_xacts", name, " ")
+    counted = ok + 0 > 0 && split(a, x, " ") == 7 && split(b, y, " ") == 7
+    for (i = 1; i <= 7; i++) {
+      if (!counted) printf " %s_per_click=nan", name[i]
+      else if (name[i] == "wal_bytes") printf " %s_per_click=%.0f", name[i], (y[i] - x[i]) / ok
+      else printf " %s_per_click=%.2f", name[i], (y[i] - x[i]) / ok
+    }
+    # The CPU fields are % of one core over the window: % x seconds x 10 = ms.
+    if (ok + 0 > 0 && pg != "" && s != "")
+      printf " cpu_ms_per_click=%.2f pg_cpu_ms_per_click=%.2f", (silo + api + pg) * s * 10 / ok, pg * s * 10 / ok
+    else printf " cpu_ms_per_click=nan pg_cpu_ms_per_click=nan"
+    print "" }'
+}
+
 # ---- tools --------------------------------------------------------------------------------
 command -v dotnet >/dev/null 2>&1 || ml_die "the .NET 10 SDK (dotnet) is required"
 ml_require_command curl
@@ -160,7 +213,8 @@ for port in "$PG_PORT" "$HTTP_PORT" "$DASHBOARD_PORT" "$SILO_PORT" "$GATEWAY_POR
 done
 
 # ---- database (fsync on, as the service runs in production) -------------------------------
-ml_start_postgres "$WORK" "$PG_PORT"
+# pg_stat_statements counts the statements of each window; it must be loaded at server start.
+ML_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements'" ml_start_postgres "$WORK" "$PG_PORT"
 PG_STARTED="$ML_PG_STARTED"
 PG_BIN="$(ml_pg_bindir)"
 PSQL="$PG_BIN/psql"
@@ -182,6 +236,28 @@ PG_SETTINGS="$(psql_postgres -d postgres -tAc "SELECT string_agg(name || '=' || 
   WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'wal_sync_method')")"
 log "PostgreSQL $PG_VERSION: $PG_SETTINGS"
 psql_postgres -d postgres -c 'CREATE DATABASE bench'
+# The snapshots query from the database "postgres", so they never count themselves; the
+# extension in the two measured databases lets one look at their statements by hand.
+for db in postgres magiclink bench; do
+  psql_postgres -d "$db" -c 'CREATE EXTENSION pg_stat_statements' \
+    || ml_die "pg_stat_statements is missing (it ships with Debian's postgresql-15 package)"
+done
+# One line: commits (+ rollbacks) and top-level statements of database :db, then the server's
+# WAL records, bytes, writes and flushes (fsyncs), and the next transaction id: only a transaction
+# that writes takes one, so its delta counts the write transactions (xact_commit also counts
+# read-only ones, such as the connection pool's DISCARD ALL). per_click reads them in this order.
+# Transaction control is left out of the statements: pg_stat_statements counts a prepared BEGIN
+# or END only once per connection, so pgbench -M prepared would seem to send none while an
+# unprepared client pays for every one; the commits column counts transactions anyway.
+cat >"$WORK/snapshot.sql" <<'SQL'
+SELECT d.xact_commit + d.xact_rollback,
+       (SELECT coalesce(sum(s.calls), 0) FROM pg_stat_statements s
+        WHERE s.dbid = d.datid AND s.query !~* '^\s*(begin|start|commit|end|rollback|abort|savepoint|release)\M'),
+       w.wal_records, w.wal_bytes, w.wal_write, w.wal_sync, pg_snapshot_xmax(pg_current_snapshot())
+FROM pg_stat_database d, pg_stat_wal w
+WHERE d.datname = :'db';
+SQL
+SNAPSHOT=("$PSQL" -h 127.0.0.1 -p "$PG_PORT" -U postgres -X -q -v ON_ERROR_STOP=1 -tA -F ' ' -d postgres -f "$WORK/snapshot.sql")
 
 # ---- build --------------------------------------------------------------------------------
 cd "$ROOT"
@@ -207,7 +283,11 @@ mkdir -p "$MAGICLINK_DATA_DIR"
 start_process() {
   local name="$1" project_dir="$2" dll="$3"
   [ -f "$ROOT/$project_dir/$dll" ] || ml_die "$project_dir/$dll is missing: did the build succeed?"
-  (cd "$ROOT/$project_dir" && exec setsid dotnet "$dll") </dev/null >"$LOG_DIR/$name.log" 2>&1 &
+  (
+    cd "$ROOT/$project_dir"
+    [ -z "$SPIN" ] || export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="$SPIN"
+    exec setsid dotnet "$dll"
+  ) </dev/null >"$LOG_DIR/$name.log" 2>&1 &
   STARTED_PID=$!
 }
 
@@ -232,39 +312,73 @@ API="http://127.0.0.1:$HTTP_PORT"
 wait_http API "$API/health/ready"
 log "service ready in $((SECONDS - started)) s (silo pid $SILO_PID, API pid $API_PID)"
 
-# Sets RESULT to LoadGen's RESULT line (not run in $(...), so the EXIT trap knows CHILD_PID).
-run_loadgen() {
-  local mode="$1" out="$WORK/loadgen-$1.out"
-  shift
-  log "LoadGen $mode: $CONCURRENCY clients, $WARMUP s warm-up + $DURATION s"
-  dotnet "$LOADGEN" "$API" "$MAGICLINK_ADMIN_TOKEN" "$mode" "$CONCURRENCY" "$DURATION" --warmup "$WARMUP" \
-    --cpu "silo=$SILO_PID,api=$API_PID,postgres=$PM_PID" "$@" >"$out" &
+# Sets RESULT to LoadGen's RESULT line with the per-click fields (not run in $(...), so the EXIT
+# trap knows CHILD_PID). The counters are snapshot by LoadGen itself at the edges of its window.
+run_loadgen() { # mode seconds loadgen-options...
+  local mode="$1" seconds="$2" out="$WORK/loadgen-$1.out" snap="$WORK/snapshot-$1"
+  shift 2
+  dotnet "$LOADGEN" "$API" "$MAGICLINK_ADMIN_TOKEN" "$mode" "$CONCURRENCY" "$seconds" --warmup "$WARMUP" \
+    --cpu "silo=$SILO_PID,api=$API_PID,postgres=$PM_PID" \
+    --at-window-start "$(printf '%q ' "${SNAPSHOT[@]}" -v db=magiclink -o "$snap-start")" \
+    --at-window-end "$(printf '%q ' "${SNAPSHOT[@]}" -v db=magiclink -o "$snap-end")" "$@" >"$out" &
   CHILD_PID=$!
   wait "$CHILD_PID" || log "LoadGen $mode exited with code $? (see above)"
   CHILD_PID=""
   RESULT="$(grep '^RESULT ' "$out" | tail -n 1 || true)"
   [ -n "$RESULT" ] || RESULT="RESULT mode=$mode clicks_per_s=nan errors=loadgen-failed"
+  RESULT="$RESULT$(per_click "$RESULT" "$snap-start" "$snap-end")"
   echo "$RESULT"
 }
 
-run_loadgen hot
+log "LoadGen hot: $CONCURRENCY clients, $WARMUP s warm-up + $DURATION s"
+run_loadgen hot "$DURATION"
 HOT="$RESULT"
-run_loadgen spread --links "$LINKS"
+log "LoadGen spread ($LINKS links): $CONCURRENCY clients, $WARMUP s warm-up + $DURATION s"
+run_loadgen spread "$DURATION" --links "$LINKS"
 SPREAD="$RESULT"
 SILO_RSS="$(rss "$SILO_PID")"
 API_RSS="$(rss "$API_PID")"
-log "peak RSS: silo $SILO_RSS, API $API_RSS"
+log "peak RSS after hot and spread: silo $SILO_RSS, API $API_RSS"
+DRIFT="RESULT mode=drift skipped=1"
+if [ "$DRIFT_CLICKS" -gt 0 ]; then
+  log "LoadGen drift ($DRIFT_LINKS link(s)): $CONCURRENCY clients, $WARMUP s warm-up, then $DRIFT_CLICKS accepted clicks (at most $DRIFT_LIMIT s)"
+  run_loadgen drift "$DRIFT_LIMIT" --links "$DRIFT_LINKS" --clicks "$DRIFT_CLICKS"
+  DRIFT="$RESULT"
+fi
+log "the service's statements in all click cases, most called first (calls, query):"
+psql_postgres -d postgres -tAc "SELECT s.calls || '  ' || left(regexp_replace(s.query, '\s+', ' ', 'g'), 120)
+  FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = 'magiclink' ORDER BY s.calls DESC LIMIT 20" \
+  | sed 's/^/  /' >&2 || true
 log_counts() { # "N warn, N fail, N crit, N exception lines"
   printf '%s warn, %s fail, %s crit, %s exception lines' "$(grep -c '^warn: ' "$1" || true)" "$(grep -c '^fail: ' "$1" || true)" \
     "$(grep -c '^crit: ' "$1" || true)" "$(grep -ci 'exception' "$1" || true)"
 }
-SERVICE_LOGS="silo: $(log_counts "$LOG_DIR/silo.log"); API: $(log_counts "$LOG_DIR/api.log")"
 # How big each kind of grain state got: a state rewritten whole on every click and growing with
 # it makes every click slower than the last.
 STATE_SIZES="$(psql_postgres -d magiclink -tAc "SELECT string_agg(t, '; ' ORDER BY b DESC) FROM (
   SELECT regexp_replace(graintypestring, '^.*[.,]', '') || ': ' || count(*) || ', ' || max(octet_length(payloadbinary))
          || ' B, v' || max(version) AS t, max(octet_length(payloadbinary)) AS b
   FROM orleansstorage GROUP BY graintypestring) s" 2>/dev/null || echo "n/a")"
+
+# What many idle links cost the silo: its resident memory before and after creating them (every
+# link grain active), from VmRSS, so it includes whatever the GC has not given back yet.
+MEMORY="RESULT mode=memory skipped=1"
+if [ "$MEMORY_LINKS" -gt 0 ]; then
+  before_kb="$(rss_kb "$SILO_PID")"
+  log "LoadGen memory: creating $MEMORY_LINKS links in one account, then reading each back"
+  dotnet "$LOADGEN" "$API" "$MAGICLINK_ADMIN_TOKEN" memory --links "$MEMORY_LINKS" >"$WORK/loadgen-memory.out" &
+  CHILD_PID=$!
+  wait "$CHILD_PID" || log "LoadGen memory exited with code $? (see above)"
+  CHILD_PID=""
+  after_kb="$(rss_kb "$SILO_PID")"
+  MEMORY="$(grep '^RESULT ' "$WORK/loadgen-memory.out" | tail -n 1 || true)"
+  [ -n "$MEMORY" ] || MEMORY="RESULT mode=memory errors=loadgen-failed"
+  MEMORY="$MEMORY $(awk -v a="$before_kb" -v b="$after_kb" -v api="$(rss_kb "$API_PID")" -v n="$MEMORY_LINKS" 'BEGIN {
+    if (a == "" || b == "") { print "silo_rss_mb_before=nan silo_rss_mb=nan api_rss_mb=nan kb_per_link=nan"; exit }
+    printf "silo_rss_mb_before=%.0f silo_rss_mb=%.0f api_rss_mb=%.0f kb_per_link=%.1f\n", a / 1024, b / 1024, api / 1024, (b - a) / n }')"
+  echo "$MEMORY"
+fi
+SERVICE_LOGS="silo: $(log_counts "$LOG_DIR/silo.log"); API: $(log_counts "$LOG_DIR/api.log")"
 
 # pgbench gets the machine to itself, like the service had it.
 stop_group api "$API_PID"
@@ -276,19 +390,25 @@ SILO_PID=""
 JOBS=$((CONCURRENCY < 2 ? CONCURRENCY : 2))
 # Sets RESULT to a RESULT line in LoadGen's format, computed from pgbench's per-transaction log.
 run_pgbench() {
-  local name="$1" rows="$2" prefix="$WORK/pgbench-$1" first last t0 count
+  local name="$1" rows="$2" prefix="$WORK/pgbench-$1" snap="$WORK/snapshot-pgbench-$1" first last from_us to_us seconds count
   psql_postgres -d bench -v links="$rows" -f "$BENCH_DIR/pgbench/schema.sql" >/dev/null
-  # One second more than the window, so pgbench is still running when the CPU is sampled; the
-  # window itself is cut from the per-transaction log below.
+  # One second more than warm-up and window, so pgbench is still running when the window closes.
   log "pgbench $name ($rows row(s)): $CONCURRENCY clients, $JOBS threads, $WARMUP s warm-up + $DURATION s"
   (cd "$WORK" && exec "$PGBENCH" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared \
     -c "$CONCURRENCY" -j "$JOBS" -T $((WARMUP + DURATION + 1)) -D links="$rows" \
     -f "$BENCH_DIR/pgbench/click.sql" -l --log-prefix="$prefix" bench) >"$prefix.out" 2>&1 &
   CHILD_PID=$!
   sleep "$WARMUP"
+  # The clicks of the window are cut from pgbench's per-transaction log by these clock readings,
+  # so that they, the CPU samples and the counter snapshots cover the same time.
+  from_us="$(date +%s%6N)"
   first="$(cpu_sample "$PM_PID" "$CHILD_PID")"
+  "${SNAPSHOT[@]}" -v db=bench -o "$snap-start" || log "counter snapshot failed"
   sleep "$DURATION"
+  to_us="$(date +%s%6N)"
   last="$(cpu_sample "$PM_PID" "$CHILD_PID")"
+  "${SNAPSHOT[@]}" -v db=bench -o "$snap-end" || log "counter snapshot failed"
+  seconds="$(awk -v a="$from_us" -v b="$to_us" 'BEGIN { printf "%.3f", (b - a) / 1000000 }')"
   local rc=0
   wait "$CHILD_PID" || rc=$?
   CHILD_PID=""
@@ -296,24 +416,23 @@ run_pgbench() {
   sed 's/^/  [pgbench] /' "$prefix.out" | grep -vE '^  \[pgbench\] (transaction type|scaling factor|query mode|number of (clients|threads)|maximum number)' >&2
 
   # Per-transaction log: client_id transaction_no latency_us script_no epoch_s epoch_us (end time).
-  # The window starts WARMUP s after the first transaction began, like LoadGen's.
   cat "$prefix".[0-9]* >"$prefix.log"
-  t0="$(awk '$3 ~ /^[0-9]+$/ { s = $5 * 1000000 + $6 - $3; if (m == "" || s < m) m = s } END { printf "%.0f", m }' "$prefix.log")"
-  awk -v from="$((t0 + WARMUP * 1000000))" -v to="$((t0 + (WARMUP + DURATION) * 1000000))" \
+  awk -v from="$from_us" -v to="$to_us" \
     '$3 ~ /^[0-9]+$/ { e = $5 * 1000000 + $6; if (e >= from && e < to) print $3 }' "$prefix.log" | sort -n >"$prefix.lat"
   count="$(wc -l <"$prefix.lat")"
   local failed aborted
   failed="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$prefix.out")"
   aborted="$(grep -c 'aborted' "$prefix.out" || true)"
-  RESULT="$(awk -v n="$count" -v s="$DURATION" -v mode="$name" -v rows="$rows" -v c="$CONCURRENCY" \
+  RESULT="$(awk -v n="$count" -v s="$seconds" -v mode="$name" -v rows="$rows" -v c="$CONCURRENCY" \
     -v failed="${failed:-?}" -v aborted="$aborted" -v rc="$rc" '
     { lat[NR] = $1; sum += $1 }
     function pct(p,   i) { i = int(p * n + 0.999999); if (i < 1) i = 1; if (i > n) i = n; return lat[i] / 1000 }
     END {
-      if (n == 0) { printf "RESULT mode=%s rows=%d concurrency=%d seconds=%d clicks_per_s=0 p50_ms=nan p99_ms=nan ok=0 errors=1 exit=%s\n", mode, rows, c, s, rc; exit }
-      printf "RESULT mode=%s rows=%d concurrency=%d seconds=%d clicks_per_s=%.1f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f max_ms=%.2f mean_ms=%.2f ok=%d errors=%s aborted_clients=%d exit=%s\n",
+      if (n == 0) { printf "RESULT mode=%s rows=%d concurrency=%d seconds=%.1f clicks_per_s=0 p50_ms=nan p99_ms=nan ok=0 errors=1 exit=%s\n", mode, rows, c, s, rc; exit }
+      printf "RESULT mode=%s rows=%d concurrency=%d seconds=%.1f clicks_per_s=%.1f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f max_ms=%.2f mean_ms=%.2f ok=%d errors=%s aborted_clients=%d exit=%s\n",
         mode, rows, c, s, n / s, pct(0.50), pct(0.95), pct(0.99), lat[n] / 1000, sum / n / 1000, n, failed, aborted, rc }' "$prefix.lat" \
-    | sed "s/\$/ $(cpu_report "$DURATION" "$first" "$last" postgres pgbench)/")"
+    | sed "s/\$/ $(cpu_report "$seconds" "$first" "$last" postgres pgbench)/")"
+  RESULT="$RESULT$(per_click "$RESULT" "$snap-start" "$snap-end")"
   echo "$RESULT"
 }
 
@@ -339,14 +458,29 @@ other_cpu_note() { # label RESULT-line, ...
     shift 2
   done
 }
+COLUMNS_FORMAT='%-28s %9s %8s %8s %6s %7s %7s %8s %9s %9s %7s %9s\n'
 row() { # label RESULT-line
-  printf '%-30s %10s %9s %9s %9s %8s   %s\n' "$1" "$(kv "$2" clicks_per_s)" "$(kv "$2" p50_ms)" "$(kv "$2" p95_ms)" \
-    "$(kv "$2" p99_ms)" "$(kv "$2" errors)" "$(cpu_text "$2")"
+  # shellcheck disable=SC2059 # one format for the header and all rows
+  printf "$COLUMNS_FORMAT" "$1" "$(kv "$2" clicks_per_s)" "$(kv "$2" p50_ms)" "$(kv "$2" p99_ms)" "$(kv "$2" errors)" \
+    "$(kv "$2" statements_per_click)" "$(kv "$2" commits_per_click)" "$(kv "$2" write_xacts_per_click)" "$(kv "$2" wal_flushes_per_click)" \
+    "$(kv "$2" wal_bytes_per_click)" "$(kv "$2" cpu_ms_per_click)" "$(kv "$2" pg_cpu_ms_per_click)"
 }
 ratio_row() { # label service pgbench
-  printf '%-30s %9sx %8sx %8sx %8sx\n' "$1" "$(ratio "$(kv "$2" clicks_per_s)" "$(kv "$3" clicks_per_s)")" \
-    "$(ratio "$(kv "$2" p50_ms)" "$(kv "$3" p50_ms)")" "$(ratio "$(kv "$2" p95_ms)" "$(kv "$3" p95_ms)")" \
-    "$(ratio "$(kv "$2" p99_ms)" "$(kv "$3" p99_ms)")"
+  local key cells=()
+  for key in clicks_per_s p50_ms p99_ms - statements_per_click commits_per_click write_xacts_per_click wal_flushes_per_click wal_bytes_per_click \
+    cpu_ms_per_click pg_cpu_ms_per_click; do
+    if [ "$key" = - ]; then
+      cells+=("")
+    else
+      cells+=("$(ratio "$(kv "$2" "$key")" "$(kv "$3" "$key")" | sed 's/[0-9]$/&x/')")
+    fi
+  done
+  # shellcheck disable=SC2059
+  printf "$COLUMNS_FORMAT" "$1" "${cells[@]}"
+}
+links_text() { if [ "$1" = 1 ]; then echo "1 link"; else echo "$1 links"; fi; }
+cpu_row() { # label RESULT-line
+  printf '  %-28s %s\n' "$1" "$(cpu_text "$2")"
 }
 {
   echo
@@ -356,30 +490,57 @@ ratio_row() { # label service pgbench
   echo "durability: fsync and synchronous_commit are ON for the service and for pgbench alike (each commit waits for the WAL flush)"
   echo "load: $CONCURRENCY concurrent clients, closed loop, $DURATION s measured after $WARMUP s warm-up; spread = $LINKS links / rows"
   echo "service: 1 silo + API (MAGICLINK_REDEEM_RATE_LIMIT=0), POST /l/{token} -> 303 over HTTP/1.1 keep-alive, LoadGen on the same machine"
+  echo "thread-pool spinning in the silo and the API: $SPIN_TEXT"
   echo "pgbench: -M prepared -c $CONCURRENCY -j $JOBS, bench/pgbench/click.sql (UPDATE counter row + INSERT session row, one transaction)"
+  echo "per click: deltas over the measured window / accepted clicks. stmts: top-level statements (pg_stat_statements, without"
+  echo "  BEGIN/COMMIT); commits: xact_commit + xact_rollback (pg_stat_database); write tx: transaction ids taken; WAL flush:"
+  echo "  wal_sync (pg_stat_wal); CPU ms: silo + API + postgres (pgbench: postgres); pg CPU ms: postgres alone. Background work counts."
   echo
-  printf '%-30s %10s %9s %9s %9s %8s   %s\n' "case" "clicks/s" "p50 ms" "p95 ms" "p99 ms" "errors" "CPU in the window (% of one core)"
+  printf '%65s%s\n' "" "-------------------- per accepted click ---------------------"
+  # shellcheck disable=SC2059
+  printf "$COLUMNS_FORMAT" "case" "clicks/s" "p50 ms" "p99 ms" "errors" "stmts" "commits" "write tx" "WAL flush" "WAL bytes" "CPU ms" "pg CPU ms"
   row "service hot (1 link)" "$HOT"
   row "pgbench hot (1 row)" "$PG_HOT"
   ratio_row "  ratio service/pgbench" "$HOT" "$PG_HOT"
   row "service spread ($LINKS links)" "$SPREAD"
   row "pgbench spread ($LINKS rows)" "$PG_SPREAD"
   ratio_row "  ratio service/pgbench" "$SPREAD" "$PG_SPREAD"
+  [ "$DRIFT_CLICKS" -eq 0 ] || row "service drift ($(links_text "$DRIFT_LINKS"))" "$DRIFT"
   echo
   echo "clicks/s ratio < 1: the service does fewer clicks per second than the bare transaction; latency ratio > 1: it is slower."
-  echo "service outcomes: hot $(kv "$HOT" outcomes) (warm-up errors $(kv "$HOT" warmup_errors)), spread $(kv "$SPREAD" outcomes) (warm-up errors $(kv "$SPREAD" warmup_errors))"
-  for line in "$HOT" "$SPREAD"; do
+  if [ "$DRIFT_CLICKS" -eq 0 ]; then
+    echo "drift: skipped (BENCH_DRIFT_CLICKS=0)"
+  else
+    echo "drift ($DRIFT_MODE, $(links_text "$DRIFT_LINKS")): $(kv "$DRIFT" first_clicks_per_s) clicks/s over the first 10% of $(kv "$DRIFT" ok) accepted clicks," \
+      "$(kv "$DRIFT" last_clicks_per_s) over the last 10%: last/first $(kv "$DRIFT" drift_ratio)$([ "$(kv "$DRIFT" complete)" = 1 ] || echo " (INCOMPLETE: stopped before $DRIFT_CLICKS clicks)")"
+  fi
+  if [ "$MEMORY_LINKS" -eq 0 ]; then
+    echo "memory case: skipped (BENCH_MEMORY_LINKS=0)"
+  else
+    echo "memory case: $(kv "$MEMORY" links) links created in one account ($(kv "$MEMORY" create_per_s)/s) and read back ($(kv "$MEMORY" read_per_s)/s):" \
+      "silo VmRSS $(kv "$MEMORY" silo_rss_mb_before) MB before, $(kv "$MEMORY" silo_rss_mb) MB after ($(kv "$MEMORY" kb_per_link) KB per link); API VmRSS $(kv "$MEMORY" api_rss_mb) MB"
+  fi
+  echo "memory (VmHWM after hot and spread): silo $SILO_RSS, API $API_RSS"
+  echo "service outcomes: hot $(kv "$HOT" outcomes) (warm-up errors $(kv "$HOT" warmup_errors)), spread $(kv "$SPREAD" outcomes) (warm-up errors $(kv "$SPREAD" warmup_errors))$([ "$DRIFT_CLICKS" -eq 0 ] || echo ", drift $(kv "$DRIFT" outcomes) (warm-up errors $(kv "$DRIFT" warmup_errors))")"
+  for line in "$HOT" "$SPREAD" "$DRIFT"; do
     first_error="$(kv "$line" first_error)"
     [ -z "$first_error" ] || echo "first error ($(kv "$line" mode)): $first_error"
   done
   echo "pgbench failed transactions: hot $(kv "$PG_HOT" errors), spread $(kv "$PG_SPREAD" errors); aborted clients: hot $(kv "$PG_HOT" aborted_clients), spread $(kv "$PG_SPREAD" aborted_clients)"
-  echo "memory (VmHWM after both service runs): silo $SILO_RSS, API $API_RSS"
-  echo "largest grain states after the service runs (type: rows, max bytes, max version = writes): $STATE_SIZES"
+  echo "largest grain states after the click cases (type: rows, max bytes, max version = writes): $STATE_SIZES"
   echo "service logs ($SERVICE_LOGS) are in bench/results/logs/"
-  other_cpu_note "service hot" "$HOT" "pgbench hot" "$PG_HOT" "service spread" "$SPREAD" "pgbench spread" "$PG_SPREAD"
+  echo "CPU in the measured window (% of one core):"
+  cpu_row "service hot" "$HOT"
+  cpu_row "pgbench hot" "$PG_HOT"
+  cpu_row "service spread" "$SPREAD"
+  cpu_row "pgbench spread" "$PG_SPREAD"
+  [ "$DRIFT_CLICKS" -eq 0 ] || cpu_row "service drift" "$DRIFT"
+  other_cpu_note "service hot" "$HOT" "pgbench hot" "$PG_HOT" "service spread" "$SPREAD" "pgbench spread" "$PG_SPREAD" "service drift" "$DRIFT"
   echo
   echo "$HOT"
   echo "$SPREAD"
+  [ "$DRIFT_CLICKS" -eq 0 ] || echo "$DRIFT"
+  [ "$MEMORY_LINKS" -eq 0 ] || echo "$MEMORY"
   echo "$PG_HOT"
   echo "$PG_SPREAD"
 } | tee "$RESULTS/latest.txt"

@@ -6,6 +6,8 @@
 #       database "magiclink" and exports MAGICLINK_DB. Sets ML_PG_STARTED=1 when this call
 #       started the server (0 when one was already running on that data dir).
 #       --no-fsync trades durability for speed (throwaway test clusters only).
+#       ML_PG_EXTRA_CONF (environment, optional): more postgresql.conf lines for a server this
+#       call starts, e.g. the benchmark's shared_preload_libraries.
 #   ml_stop_postgres DATA_DIR
 #       Stops the cluster in DATA_DIR/pg, if one is running.
 #   ml_apt_install PACKAGE...
@@ -166,6 +168,7 @@ synchronous_commit = $fsync
 full_page_writes = $fsync
 logging_collector = off
 log_min_messages = warning
+${ML_PG_EXTRA_CONF:-}
 EOF
         [ "$(id -u)" -ne 0 ] || chown postgres: "$pgdata/magiclink.conf"
         ml_log "starting PostgreSQL on 127.0.0.1:$port (data: $pgdata, log: $logfile)"

@@ -12,19 +12,26 @@ namespace MagicLink.Bench;
 /// sending one click, waiting for the answer, and sending the next. It opens its own account
 /// (with enough credits for the run) and its own unlimited links, so it needs only the admin token.
 /// Progress goes to stderr; the last stdout line is <c>RESULT key=value ...</c> for scripts.
+/// The memory mode only creates links and reads each one back, so the caller can weigh the silo.
 /// </summary>
 internal static class Program
 {
     private const string Usage = """
-        usage: MagicLink.LoadGen BASE_URL ADMIN_TOKEN [hot|spread] [CONCURRENCY] [SECONDS]
-                                 [--links N] [--warmup SECONDS] [--setup-parallelism N]
-                                 [--cpu NAME=PID[,NAME=PID...]]
+        usage: MagicLink.LoadGen BASE_URL ADMIN_TOKEN [hot|spread|drift|memory] [CONCURRENCY] [SECONDS]
+                                 [--links N] [--clicks N] [--warmup SECONDS] [--setup-parallelism N]
+                                 [--cpu NAME=PID[,NAME=PID...]] [--at-window-start CMD] [--at-window-end CMD]
           hot     every click goes to one unlimited link
           spread  each click goes to a random one of N distinct unlimited links (--links, default 10000)
+          drift   clicks N links (--links, default 1) until --clicks accepted clicks (default 200000)
+                  were counted, then compares the click rate of the first and the last 10% of them;
+                  SECONDS is then a time limit (default 3600)
+          memory  creates N links (--links, default 100000), reads each back (GET) and clicks none
           CONCURRENCY  concurrent clients, each with one request in flight (default 64)
           SECONDS      measured duration (default 20), after --warmup seconds not counted (default 3)
           --cpu   Linux only: report the CPU each process (with its direct children, e.g. the
                   postmaster and its backends) used during the measured window, in % of one core
+          --at-window-start, --at-window-end  a /bin/sh command run (and waited for) when the
+                  measured window opens and right after it closes, e.g. to snapshot counters
         Every answer other than 303 See Other (with a Location) is an error and is reported.
         """;
 
@@ -55,15 +62,28 @@ internal static class Program
         };
         using var http = new HttpClient(handler) { BaseAddress = options.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
 
-        string[] paths;
+        Link[] links;
+        double createSeconds;
         try
         {
             var account = await Setup.OpenAccountAsync(http, options.AdminToken);
-            var linkCount = options.Mode == Mode.Hot ? 1 : options.Links;
             var watch = Stopwatch.StartNew();
-            paths = await Setup.CreateLinksAsync(http, account, linkCount, options.SetupParallelism);
-            Log($"created {linkCount} unlimited link(s) in {watch.Elapsed.TotalSeconds:F1} s " +
-                $"({linkCount / watch.Elapsed.TotalSeconds:F0}/s, parallelism {Math.Min(linkCount, options.SetupParallelism)})");
+            links = await Setup.CreateLinksAsync(http, account, options.Links, options.SetupParallelism);
+            createSeconds = watch.Elapsed.TotalSeconds;
+            Log($"created {links.Length} unlimited link(s) in {createSeconds:F1} s " +
+                $"({links.Length / createSeconds:F0}/s, parallelism {Math.Min(links.Length, options.SetupParallelism)})");
+            if (options.Mode == Mode.Memory)
+            {
+                // Creation activates each link grain, but the first ones may have been collected
+                // as idle by the time the last one is made; a read brings every one back.
+                watch.Restart();
+                await Setup.ReadLinksAsync(http, account, links, options.SetupParallelism);
+                var readSeconds = watch.Elapsed.TotalSeconds;
+                Log($"read {links.Length} link(s) back in {readSeconds:F1} s");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"RESULT mode=memory links={links.Length} create_per_s={links.Length / createSeconds:F1} read_per_s={links.Length / readSeconds:F1}"));
+                return 0;
+            }
         }
         catch (SetupException e)
         {
@@ -72,8 +92,8 @@ internal static class Program
             return 1;
         }
 
-        var result = await Load.RunAsync(http, paths, options);
-        Console.WriteLine(result.Line(options, paths.Length));
+        var result = await Load.RunAsync(http, [.. links.Select(l => l.Path)], options);
+        Console.WriteLine(result.Line(options, links.Length));
         return result.Ok > 0 ? 0 : 1;
     }
 
@@ -85,13 +105,22 @@ internal enum Mode
 {
     Hot,
     Spread,
+    Drift,
+    Memory,
 }
 
+/// <param name="Clicks">Drift only: the accepted clicks that end the window (0 in the other modes).</param>
 internal sealed record Options(
-    Uri BaseUrl, string AdminToken, Mode Mode, int Concurrency, int Seconds, int WarmupSeconds, int Links, int SetupParallelism,
-    IReadOnlyList<(string Name, int Pid)> CpuWatch)
+    Uri BaseUrl, string AdminToken, Mode Mode, int Concurrency, int Seconds, int WarmupSeconds, int Links, int Clicks,
+    int SetupParallelism, IReadOnlyList<(string Name, int Pid)> CpuWatch, string? AtWindowStart, string? AtWindowEnd)
 {
-    public string ModeName => Mode == Mode.Hot ? "hot" : "spread";
+    public string ModeName => Mode switch
+    {
+        Mode.Hot => "hot",
+        Mode.Spread => "spread",
+        Mode.Drift => "drift",
+        _ => "memory",
+    };
 
     public static Options Parse(string[] args)
     {
@@ -136,25 +165,37 @@ internal sealed record Options(
         {
             "hot" => Mode.Hot,
             "spread" => Mode.Spread,
-            var other => throw new ArgumentException($"unknown mode '{other}' (hot or spread)"),
+            "drift" => Mode.Drift,
+            "memory" => Mode.Memory,
+            var other => throw new ArgumentException($"unknown mode '{other}' (hot, spread, drift or memory)"),
         };
 
-        var known = new[] { "links", "warmup", "setup-parallelism", "cpu" };
+        var known = new[] { "links", "clicks", "warmup", "setup-parallelism", "cpu", "at-window-start", "at-window-end" };
         foreach (var key in named.Keys.Where(k => !known.Contains(k)))
         {
             throw new ArgumentException($"unknown option --{key}");
         }
 
+        var links = mode switch
+        {
+            Mode.Hot => 1,
+            Mode.Spread => Number("--links", named.GetValueOrDefault("links"), 10_000, 1, 1_000_000),
+            Mode.Drift => Number("--links", named.GetValueOrDefault("links"), 1, 1, 1_000_000),
+            _ => Number("--links", named.GetValueOrDefault("links"), 100_000, 1, 10_000_000),
+        };
         return new Options(
             baseUrl,
             positional[1],
             mode,
             Number("CONCURRENCY", positional.Count > 3 ? positional[3] : null, 64, 1, 10_000),
-            Number("SECONDS", positional.Count > 4 ? positional[4] : null, 20, 1, 86_400),
+            Number("SECONDS", positional.Count > 4 ? positional[4] : null, mode == Mode.Drift ? 3_600 : 20, 1, 86_400),
             Number("--warmup", named.GetValueOrDefault("warmup"), 3, 0, 3_600),
-            Number("--links", named.GetValueOrDefault("links"), 10_000, 1, 1_000_000),
+            links,
+            mode == Mode.Drift ? Number("--clicks", named.GetValueOrDefault("clicks"), 200_000, 10, 100_000_000) : 0,
             Number("--setup-parallelism", named.GetValueOrDefault("setup-parallelism"), 32, 1, 1_000),
-            CpuList(named.GetValueOrDefault("cpu")));
+            CpuList(named.GetValueOrDefault("cpu")),
+            named.GetValueOrDefault("at-window-start"),
+            named.GetValueOrDefault("at-window-end"));
     }
 
     private static List<(string Name, int Pid)> CpuList(string? text) =>
@@ -185,6 +226,9 @@ internal sealed record Options(
 internal sealed class SetupException(string message) : Exception(message);
 
 internal sealed record Account(string Id, AuthenticationHeaderValue Basic);
+
+/// <param name="Path">The click's path, relative to the base URL: l/&lt;token&gt;.</param>
+internal sealed record Link(string Id, string Path);
 
 internal static class Setup
 {
@@ -221,42 +265,53 @@ internal static class Setup
         return new Account(id, basic);
     }
 
-    public static async Task<string[]> CreateLinksAsync(HttpClient http, Account account, int count, int parallelism)
+    public static async Task<Link[]> CreateLinksAsync(HttpClient http, Account account, int count, int parallelism)
     {
-        var paths = new string[count];
+        var links = new Link[count];
+        await InParallelAsync(count, parallelism, async i =>
+        {
+            using var link = await SendJsonAsync(http, HttpMethod.Post, "api/v1/links", account.Basic, new
+            {
+                name = "bench " + i.ToString(CultureInfo.InvariantCulture),
+                flow = "document",
+                usage = new { type = "unlimited" },
+            }, HttpStatusCode.Created);
+            var url = Text(link.RootElement, "url");
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || !parsed.AbsolutePath.StartsWith("/l/", StringComparison.Ordinal))
+            {
+                throw new SetupException($"link url '{url}' is not an absolute URL with the path /l/<token>");
+            }
+
+            // The click goes to the base URL given on the command line, whatever host the
+            // service puts in its URLs (MAGICLINK_PUBLIC_URL).
+            links[i] = new Link(Text(link.RootElement, "id"), parsed.AbsolutePath.TrimStart('/'));
+        });
+        return links;
+    }
+
+    public static Task ReadLinksAsync(HttpClient http, Account account, Link[] links, int parallelism) =>
+        InParallelAsync(links.Length, parallelism, async i =>
+            (await SendJsonAsync(http, HttpMethod.Get, "api/v1/links/" + links[i].Id, account.Basic, null, HttpStatusCode.OK)).Dispose());
+
+    private static async Task InParallelAsync(int count, int parallelism, Func<int, Task> work)
+    {
         var next = -1;
-        var workers = Enumerable.Range(0, Math.Min(count, parallelism)).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(count, parallelism)).Select(async _ =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < count)
             {
-                using var link = await SendJsonAsync(http, HttpMethod.Post, "api/v1/links", account.Basic, new
-                {
-                    name = "bench " + i.ToString(CultureInfo.InvariantCulture),
-                    flow = "document",
-                    usage = new { type = "unlimited" },
-                }, HttpStatusCode.Created);
-                var url = Text(link.RootElement, "url");
-                if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || !parsed.AbsolutePath.StartsWith("/l/", StringComparison.Ordinal))
-                {
-                    throw new SetupException($"link url '{url}' is not an absolute URL with the path /l/<token>");
-                }
-
-                // The click goes to the base URL given on the command line, whatever host the
-                // service puts in its URLs (MAGICLINK_PUBLIC_URL).
-                paths[i] = parsed.AbsolutePath.TrimStart('/');
+                await work(i);
             }
-        }).ToList();
-        await Task.WhenAll(workers);
-        return paths;
+        }));
     }
 
     private static async Task<JsonDocument> SendJsonAsync(
-        HttpClient http, HttpMethod method, string path, AuthenticationHeaderValue auth, object body, HttpStatusCode expected)
+        HttpClient http, HttpMethod method, string path, AuthenticationHeaderValue auth, object? body, HttpStatusCode expected)
     {
         using var request = new HttpRequestMessage(method, path)
         {
-            Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
+            Content = body is null ? null : new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = auth;
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -314,7 +369,7 @@ internal sealed class WorkerStats
 
 internal sealed record LoadResult(
     double Seconds, long Ok, long Errors, long WarmupOk, long WarmupErrors, long[] SortedTicks,
-    SortedDictionary<string, long> Outcomes, string? FirstError, string Cpu)
+    SortedDictionary<string, long> Outcomes, string? FirstError, string Cpu, string Drift)
 {
     public string Line(Options options, int links)
     {
@@ -327,8 +382,97 @@ internal sealed record LoadResult(
             $"RESULT mode={options.ModeName} links={links} concurrency={options.Concurrency} seconds={Seconds:F1} " +
             $"clicks_per_s={Ok / Seconds:F1} p50_ms={Pct(0.50)} p95_ms={Pct(0.95)} p99_ms={Pct(0.99)} max_ms={max} mean_ms={mean} " +
             $"ok={Ok} errors={Errors} outcomes={outcomes} warmup_ok={WarmupOk} warmup_errors={WarmupErrors}") +
+            (Drift.Length == 0 ? "" : " " + Drift) +
             (Cpu.Length == 0 ? "" : " " + Cpu) +
             (FirstError is null ? "" : " first_error=" + FirstError.Replace(' ', '_'));
+    }
+}
+
+/// <summary>
+/// The measured window: it opens after the warm-up and closes after SECONDS, or in drift mode
+/// once the wanted number of clicks was accepted (SECONDS is then only a limit).
+/// </summary>
+internal sealed class Window(long from, long limit, int clicks)
+{
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _to = limit;
+    private long _accepted;
+    private long _errors;
+
+    public long From { get; } = from;
+
+    public long To => Volatile.Read(ref _to);
+
+    /// <summary>Drift only: when each counted click was answered, in the order they were counted.</summary>
+    public long[] AcceptedAt { get; } = new long[clicks];
+
+    public Task Closed => _closed.Task;
+
+    /// <summary>Whether a click answered at <paramref name="ended"/> counts; drift also closes the window here.</summary>
+    public bool Count(long ended, bool ok)
+    {
+        if (ended >= To)
+        {
+            return false;
+        }
+
+        if (clicks == 0)
+        {
+            return true;
+        }
+
+        if (!ok)
+        {
+            // A service that only fails would otherwise keep a drift run going until its limit.
+            if (Interlocked.Increment(ref _errors) >= clicks)
+            {
+                Close(ended);
+            }
+
+            return true;
+        }
+
+        var n = Interlocked.Increment(ref _accepted);
+        if (n > clicks)
+        {
+            return false;
+        }
+
+        AcceptedAt[n - 1] = ended;
+        if (n == clicks)
+        {
+            Close(ended);
+        }
+
+        return true;
+    }
+
+    private void Close(long at)
+    {
+        long to;
+        while (at < (to = To) && Interlocked.CompareExchange(ref _to, at, to) != to)
+        {
+        }
+
+        _closed.TrySetResult();
+    }
+
+    /// <summary>The click rate of the first and of the last 10% of the counted clicks.</summary>
+    public string DriftFields()
+    {
+        var counted = (int)Math.Min(Interlocked.Read(ref _accepted), clicks);
+        var tenth = counted / 10;
+        if (tenth < 1)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"target_clicks={clicks} complete=0 first_clicks_per_s=nan last_clicks_per_s=nan drift_ratio=nan");
+        }
+
+        var at = AcceptedAt[..counted];
+        Array.Sort(at);
+        var first = tenth * (double)Stopwatch.Frequency / Math.Max(1, at[tenth - 1] - From);
+        var last = tenth * (double)Stopwatch.Frequency / Math.Max(1, at[^1] - at[^(tenth + 1)]);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"target_clicks={clicks} complete={(counted == clicks ? 1 : 0)} first_clicks_per_s={first:F1} last_clicks_per_s={last:F1} drift_ratio={last / first:F3}");
     }
 }
 
@@ -339,20 +483,27 @@ internal static class Load
         var frequency = Stopwatch.Frequency;
         var begin = Stopwatch.GetTimestamp();
         var measureFrom = begin + (options.WarmupSeconds * frequency);
-        var measureTo = measureFrom + (options.Seconds * frequency);
+        var window = new Window(measureFrom, measureFrom + (options.Seconds * frequency), options.Clicks);
         long completed = 0;
 
-        Program.Log($"{options.ModeName}: {options.Concurrency} clients on {paths.Length} link(s), " +
-            $"{options.WarmupSeconds} s warm-up + {options.Seconds} s measured");
+        Program.Log(options.Mode == Mode.Drift
+            ? $"drift: {options.Concurrency} clients on {paths.Length} link(s), {options.WarmupSeconds} s warm-up, " +
+              $"then until {options.Clicks} accepted clicks (at most {options.Seconds} s)"
+            : $"{options.ModeName}: {options.Concurrency} clients on {paths.Length} link(s), " +
+              $"{options.WarmupSeconds} s warm-up + {options.Seconds} s measured");
 
         using var stop = new CancellationTokenSource();
         var cpu = new CpuSampler([.. options.CpuWatch, ("loadgen", Environment.ProcessId)]);
-        var cpuTask = !CpuSampler.Available ? Task.CompletedTask : Task.Run(async () =>
+        // CPU is sampled before the start hook and after the end hook's turn comes, so the
+        // hook's own processes (e.g. a psql and its backend) fall outside the CPU window.
+        var windowTask = Task.Run(async () =>
         {
             await Task.Delay(Until(measureFrom));
             cpu.Start();
-            await Task.Delay(Until(measureTo));
+            await Hook.RunAsync("at-window-start", options.AtWindowStart);
+            await Task.WhenAny(window.Closed, Task.Delay(Until(window.To)));
             cpu.Stop();
+            await Hook.RunAsync("at-window-end", options.AtWindowEnd);
         });
         var progress = Task.Run(async () =>
         {
@@ -371,7 +522,7 @@ internal static class Load
 
                 var now = Stopwatch.GetTimestamp();
                 var done = Interlocked.Read(ref completed);
-                Program.Log($"t={(now - begin) / (double)frequency,5:F0}s  answers/s={(done - last) * (double)frequency / (now - lastAt):F0}");
+                Program.Log($"t={(now - begin) / (double)frequency,5:F0}s  answers/s={(done - last) * (double)frequency / (now - lastAt):F0}  answers={done}");
                 last = done;
                 lastAt = now;
             }
@@ -381,7 +532,7 @@ internal static class Load
         {
             var stats = new WorkerStats();
             var random = new Random(w * 7919 + 17);
-            while (Stopwatch.GetTimestamp() < measureTo)
+            while (Stopwatch.GetTimestamp() < window.To)
             {
                 var path = paths.Length == 1 ? paths[0] : paths[random.Next(paths.Length)];
                 var started = Stopwatch.GetTimestamp();
@@ -404,7 +555,7 @@ internal static class Load
                     continue;
                 }
 
-                if (ended >= measureTo)
+                if (!window.Count(ended, ok))
                 {
                     break; // ended after the window: neither counted nor timed
                 }
@@ -428,7 +579,7 @@ internal static class Load
         var all = await Task.WhenAll(workers);
         await stop.CancelAsync();
         await progress;
-        await cpuTask;
+        await windowTask;
 
         var ticks = all.SelectMany(s => s.LatencyTicks).ToArray();
         Array.Sort(ticks);
@@ -439,8 +590,9 @@ internal static class Load
         }
 
         return new LoadResult(
-            options.Seconds, ticks.LongLength, all.Sum(s => s.Errors), all.Sum(s => s.WarmupOk), all.Sum(s => s.WarmupErrors),
-            ticks, outcomes, all.Select(s => s.FirstError).FirstOrDefault(e => e is not null), cpu.Result);
+            (window.To - measureFrom) / (double)frequency, ticks.LongLength, all.Sum(s => s.Errors), all.Sum(s => s.WarmupOk),
+            all.Sum(s => s.WarmupErrors), ticks, outcomes, all.Select(s => s.FirstError).FirstOrDefault(e => e is not null), cpu.Result,
+            options.Mode == Mode.Drift ? window.DriftFields() : "");
 
         static TimeSpan Until(long timestamp) =>
             TimeSpan.FromSeconds(Math.Max(0, (timestamp - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
@@ -468,6 +620,50 @@ internal static class Load
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
         {
             return $"{e.GetType().Name} {e.Message.ReplaceLineEndings(" ")}";
+        }
+    }
+}
+
+/// <summary>A caller's shell command at a window edge; its failure is reported, not fatal.</summary>
+internal static class Hook
+{
+    public static async Task RunAsync(string name, string? command)
+    {
+        if (string.IsNullOrWhiteSpace(command))
+        {
+            return;
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", command }, UseShellExecute = false })
+                ?? throw new InvalidOperationException("no process");
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            Program.Log($"warning: --{name} did not start: {e.Message}");
+            return;
+        }
+
+        using (process)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                Program.Log($"warning: --{name} took over 60 s and was stopped");
+                return;
+            }
+
+            if (process.ExitCode != 0)
+            {
+                Program.Log($"warning: --{name} exited with code {process.ExitCode}");
+            }
         }
     }
 }
