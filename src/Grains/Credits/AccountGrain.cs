@@ -28,6 +28,10 @@ public sealed class AccountGrain(
     public static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(10);
 
     private const string SweepReminder = "sweep";
+
+    /// <summary>Below this many free credits a lease is only what its link's waiting clicks need.</summary>
+    private const int Scarce = 64;
+
     private readonly Turns _turns = new();
     private GroupCommit<LeaseRequest, int>? _leases;
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
@@ -145,9 +149,9 @@ public sealed class AccountGrain(
 
     /// <summary>
     /// One turn's lease requests. While credits are plenty each link gets what it wants. When they
-    /// are scarce no link gets more than half of what is free, so links asking at the same time
-    /// share (a link whose clicks still lack credit asks again); a link gets nothing only when no
-    /// credit is free even after taking unused leases back.
+    /// are scarce a link gets only what its waiting clicks need, and no more than half of what is
+    /// free, so links asking at the same time share (a link whose clicks still lack credit asks
+    /// again); a link gets nothing only when no credit is free even after taking unused leases back.
     /// </summary>
     private async Task<IReadOnlyList<int>> Grant(IReadOnlyList<LeaseRequest> requests)
     {
@@ -159,26 +163,28 @@ public sealed class AccountGrain(
         }
 
         var free = Current().Unleased;
-        var grants = new int[requests.Count];
+        var grants = new (int ForClicks, int Total)[requests.Count];
         for (var i = 0; i < requests.Count; i++)
         {
             var (_, needed, wanted) = requests[i];
-            grants[i] = Math.Min(needed, Math.Max(1, free / 2));
-            grants[i] = Math.Min(free, grants[i] + Math.Min(wanted - grants[i], (free - grants[i]) / 8));
-            free -= grants[i];
+            var forClicks = Math.Min(free, Math.Min(needed, Math.Max(1, free / 2)));
+            grants[i] = (forClicks, forClicks + (free >= Scarce ? Math.Min(wanted - forClicks, (free - forClicks) / 8) : 0));
+            free -= grants[i].Total;
         }
 
-        var granted = grants.Sum();
+        var granted = grants.Sum(g => g.Total);
         if (granted > 0)
         {
-            var byLink = requests.Zip(grants).GroupBy(g => g.First.LinkId).Select(g => (Link: g.Key, Credits: g.Sum(x => x.Second))).ToList();
+            var byLink = requests.Zip(grants).GroupBy(g => g.First.LinkId)
+                .Select(g => (Link: g.Key, Total: g.Sum(x => x.Second.Total), ForClicks: g.Sum(x => x.Second.ForClicks))).ToList();
             var current = Current();
             await Commit(
-                ledger.LeaseAsync(Id, current.Version, byLink.ConvertAll(g => g.Link).ToArray(), byLink.ConvertAll(g => g.Credits).ToArray()),
+                ledger.LeaseAsync(Id, current.Version, byLink.ConvertAll(g => g.Link).ToArray(), byLink.ConvertAll(g => g.Total).ToArray(),
+                    byLink.ConvertAll(g => g.ForClicks).ToArray()),
                 current with { Leased = current.Leased + granted });
         }
 
-        return grants;
+        return grants.Select(g => g.Total).ToList();
     }
 
     private async Task<bool> TakeBack(string[] links, bool others)

@@ -64,8 +64,9 @@ public sealed class CreditLedger(NpgsqlDataSource database)
     public Task<long> AddAsync(string accountId, long version, int amount) =>
         CallAsync("SELECT credit_add($1, $2, $3)", accountId, version, amount);
 
-    public Task<long> LeaseAsync(string accountId, long version, string[] links, int[] amounts) =>
-        CallAsync("SELECT credit_lease($1, $2, $3, $4)", accountId, version, links, amounts);
+    /// <summary>Grants <paramref name="amounts"/> to <paramref name="links"/>, <paramref name="pending"/> of them for clicks waiting now.</summary>
+    public Task<long> LeaseAsync(string accountId, long version, string[] links, int[] amounts, int[] pending) =>
+        CallAsync("SELECT credit_lease($1, $2, $3, $4, $5)", accountId, version, links, amounts, pending);
 
     /// <summary>Takes unused lease credits back: from <paramref name="links"/>, or from all others.</summary>
     public async Task<(long Version, int Credits)> TakeBackAsync(string accountId, long version, string[] links, bool others)

@@ -199,7 +199,7 @@ public sealed class LinkGrain(
             }
 
             var version = await Write(after, now, opened, events);
-            if (version == LinkWriter.LeaseShort && attempt < 3)
+            if (version == LinkWriter.LeaseShort && attempt < 10)
             {
                 _lease = await table.LeaseAsync(Id);
                 continue;

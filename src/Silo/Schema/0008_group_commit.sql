@@ -31,12 +31,17 @@ ALTER TABLE account_credits
     DROP CONSTRAINT credits_never_overdrawn,
     ADD CONSTRAINT credits_never_overdrawn CHECK (reserved >= 0 AND spent >= 0 AND leased >= 0 AND balance >= reserved + leased);
 
+-- `pending` credits of a lease were granted for clicks whose write is on its way; the account does
+-- not take them back while that write is young (`pending_at`), or two links short of credit would
+-- take it from each other forever. The link's write clears them.
 CREATE TABLE credit_leases
 (
     link_id    text PRIMARY KEY,
-    account_id text    NOT NULL,
-    size       integer NOT NULL DEFAULT 0,
-    used       integer NOT NULL DEFAULT 0,
+    account_id text        NOT NULL,
+    size       integer     NOT NULL DEFAULT 0,
+    used       integer     NOT NULL DEFAULT 0,
+    pending    integer     NOT NULL DEFAULT 0,
+    pending_at timestamptz NULL,
     CONSTRAINT lease_within_size CHECK (used >= 0 AND used <= size)
 );
 
@@ -67,7 +72,8 @@ BEGIN
     END IF;
 
     IF p_clicks > 0 THEN
-        UPDATE credit_leases SET used = used + p_clicks WHERE link_id = p_link AND size - used >= p_clicks;
+        UPDATE credit_leases SET used = used + p_clicks, pending = greatest(pending - p_clicks, 0)
+        WHERE link_id = p_link AND size - used >= p_clicks;
         IF NOT FOUND THEN
             RETURN -2;
         END IF;
@@ -95,9 +101,10 @@ BEGIN
 END;
 $$;
 
--- Grants leases: p_amounts[i] more credits to link p_links[i]. The caller checked that the account
--- has them unleased; the constraint on account_credits refuses it otherwise.
-CREATE FUNCTION credit_lease(p_account text, p_version bigint, p_links text[], p_amounts integer[])
+-- Grants leases: p_amounts[i] more credits to link p_links[i], p_pending[i] of them for clicks
+-- waiting now. The caller checked that the account has them unleased; the constraint on
+-- account_credits refuses it otherwise.
+CREATE FUNCTION credit_lease(p_account text, p_version bigint, p_links text[], p_amounts integer[], p_pending integer[])
     RETURNS bigint
     LANGUAGE plpgsql AS
 $$
@@ -113,27 +120,32 @@ BEGIN
     END IF;
 
     -- In link order, like every statement that locks several leases, so two never deadlock.
-    INSERT INTO credit_leases (link_id, account_id, size)
-    SELECT l, p_account, a FROM unnest(p_links, p_amounts) AS g(l, a) ORDER BY l
-    ON CONFLICT (link_id) DO UPDATE SET size = credit_leases.size + EXCLUDED.size;
+    INSERT INTO credit_leases (link_id, account_id, size, pending, pending_at)
+    SELECT l, p_account, a, p, now() FROM unnest(p_links, p_amounts, p_pending) AS g(l, a, p) ORDER BY l
+    ON CONFLICT (link_id) DO UPDATE
+        SET size = credit_leases.size + EXCLUDED.size, pending = credit_leases.pending + EXCLUDED.pending, pending_at = now();
     RETURN v_version;
 END;
 $$;
 
 -- Takes back the unused part of leases: of the links in p_links (p_others false), or of every link
--- of the account but those (p_others true). Answers the new version (unchanged when nothing came
--- back) and how many credits came back.
+-- of the account but those (p_others true), leaving young pending credits where they are unless a
+-- link gives back its own. Answers the new version (unchanged when nothing came back) and how many
+-- credits came back.
 CREATE FUNCTION credit_take_back(p_account text, p_version bigint, p_links text[], p_others boolean, OUT version bigint, OUT credits integer)
     LANGUAGE plpgsql AS
 $$
 BEGIN
     WITH unused AS (
-        SELECT link_id, size - used AS spare FROM credit_leases
+        SELECT link_id,
+               size - used - CASE WHEN p_others AND pending_at > now() - interval '5 seconds' THEN least(pending, size - used) ELSE 0 END AS spare
+        FROM credit_leases
         WHERE account_id = p_account AND size > used AND (link_id = ANY (p_links)) <> p_others
         ORDER BY link_id
         FOR UPDATE),
     shrunk AS (
-        UPDATE credit_leases c SET size = c.size - u.spare FROM unused u WHERE c.link_id = u.link_id
+        UPDATE credit_leases c SET size = c.size - u.spare, pending = least(c.pending, c.size - u.spare - c.used)
+        FROM unused u WHERE c.link_id = u.link_id AND u.spare > 0
         RETURNING u.spare)
     SELECT coalesce(sum(spare), 0) INTO credits FROM shrunk;
     IF credits = 0 THEN
