@@ -37,7 +37,7 @@ public sealed class LinkGrain(
 {
     private const string ExpireReminder = "expire";
     private const int MinLease = 4;
-    private const int MaxLease = 4096;
+    private const int MaxLease = 65_536;
     private static readonly TimeSpan QuickRenewal = TimeSpan.FromSeconds(5);
 
     private readonly Turns _turns = new();

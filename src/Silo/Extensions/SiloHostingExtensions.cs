@@ -64,14 +64,16 @@ public static class SiloHostingExtensions
     /// </summary>
     private static string Tuned(string connectionString)
     {
-        var given = new NpgsqlConnectionStringBuilder(connectionString);
+        // Npgsql's own builder knows every keyword, so it cannot tell a default from one that was set.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        bool Given(params string[] keys) => keys.Any(given.ContainsKey);
         var tuned = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!given.ContainsKey("No Reset On Close"))
+        if (!Given("No Reset On Close", "NoResetOnClose"))
         {
             tuned.NoResetOnClose = true;
         }
 
-        if (!given.ContainsKey("Max Auto Prepare"))
+        if (!Given("Max Auto Prepare", "MaxAutoPrepare"))
         {
             tuned.MaxAutoPrepare = 64;
             tuned.AutoPrepareMinUsages = 2;
