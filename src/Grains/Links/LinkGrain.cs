@@ -55,7 +55,6 @@ public sealed class LinkGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _clicks = new GroupCommit<bool, RedeemResult>(_turns, Flush);
         if (await table.ReadAsync(Id) is { } stored)
         {
             (_link, _lease) = stored;
@@ -110,7 +109,8 @@ public sealed class LinkGrain(
         return Info();
     }
 
-    public Task<RedeemResult> Redeem() => _clicks!.Enqueue(true);
+    // Made on the first click: most link activations never see one, and a silo may hold many.
+    public Task<RedeemResult> Redeem() => (_clicks ??= new GroupCommit<bool, RedeemResult>(_turns, Flush)).Enqueue(true);
 
     public async Task<LinkInfo?> Deactivate()
     {
