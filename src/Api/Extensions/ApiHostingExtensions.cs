@@ -67,6 +67,7 @@ public static class ApiHostingExtensions
 
     public static WebApplication MapMagicLinkApi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();

@@ -54,7 +54,6 @@ public static class HostedFlowEndpoints
 
     private static async Task<IResult> Page(string token, string? step, string? error, HttpContext http, IGrainFactory grains, UrlTokens tokens)
     {
-        Protect(http);
         var session = await tokens.ReadAsync(token, Ids.Session) is { } id ? await grains.GetGrain<ISessionGrain>(id).Start() : null;
         if (session is null)
         {
@@ -73,7 +72,6 @@ public static class HostedFlowEndpoints
     private static async Task<IResult> Upload(
         string token, HttpContext http, IGrainFactory grains, UrlTokens tokens, UploadStore store, UploadCipher cipher)
     {
-        Protect(http);
         if (await Find(token, grains, tokens) is not { } session)
         {
             return NotFound(http);
@@ -175,7 +173,6 @@ public static class HostedFlowEndpoints
 
     private static async Task<IResult> Submit(string token, HttpContext http, IGrainFactory grains, UrlTokens tokens)
     {
-        Protect(http);
         if (await Find(token, grains, tokens) is not { } session)
         {
             return NotFound(http);
@@ -208,18 +205,6 @@ public static class HostedFlowEndpoints
             ? HostedPages.NotFound()
             : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
                 detail: "No verification session has this URL. Check that the whole token was copied.");
-
-    // The URL itself is the key to the session: keep it out of caches, Referer headers and frames.
-    private static void Protect(HttpContext http)
-    {
-        var headers = http.Response.Headers;
-        headers.CacheControl = "no-store";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers.XContentTypeOptions = "nosniff";
-        headers.ContentSecurityPolicy =
-            $"default-src 'none'; img-src 'self' blob:; style-src 'unsafe-inline'; script-src '{HostedPages.ScriptHash}'; " +
-            "base-uri 'none'; frame-ancestors 'none'";
-    }
 
     private static bool WantsHtml(HttpContext http) =>
         http.Request.GetTypedHeaders().Accept is { Count: > 0 } accept
