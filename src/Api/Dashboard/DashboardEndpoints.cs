@@ -19,6 +19,7 @@ public static class DashboardEndpoints
         // Forms are checked by each handler (IAntiforgery), which can then answer with the page.
         var dashboard = app.MapGroup(DashboardAuth.Root).ExcludeFromDescription().RequireDashboardLogin().ReadFormFirst();
         dashboard.MapPost("/sign-out", SignInPage.SignOut);
+        dashboard.MapPost("/sign-out-everywhere", SignInPage.SignOutEverywhere);
         dashboard.MapGet("/links", LinkPages.List);
         dashboard.MapPost("/links", LinkPages.Create);
         dashboard.MapGet("/links/{id}", LinkPages.Show);
