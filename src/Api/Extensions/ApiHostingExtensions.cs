@@ -74,7 +74,7 @@ public static class ApiHostingExtensions
         });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<UrlTokens>();
-        builder.Services.AddRedeemRateLimit(settings.RedeemRateLimit);
+        builder.Services.AddPublicRateLimits(settings);
         builder.Services.AddMagicLinkHealthChecks();
         builder.Services.AddHostedFlow(settings);
         builder.Services.AddDashboard(settings);

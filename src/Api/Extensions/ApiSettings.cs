@@ -13,6 +13,8 @@ public sealed record ApiSettings(
     string ClusterId,
     string ServiceId,
     int RedeemRateLimit,
+    int FlowRateLimit,
+    int FlowSessionRateLimit,
     IReadOnlyList<IPNetwork> KnownProxies)
 {
     public static ApiSettings From(IConfiguration config)
@@ -32,14 +34,19 @@ public sealed record ApiSettings(
             AdminToken: config["MAGICLINK_ADMIN_TOKEN"] is { Length: > 0 } token ? token : AdminTokenFile(dataDir),
             ClusterId: config["MAGICLINK_CLUSTER_ID"] is { Length: > 0 } cluster ? cluster : "magiclink",
             ServiceId: config["MAGICLINK_SERVICE_ID"] is { Length: > 0 } service ? service : "magiclink",
-            RedeemRateLimit: config["MAGICLINK_REDEEM_RATE_LIMIT"] is { Length: > 0 } rate
-                ? int.TryParse(rate, out var perMinute) && perMinute >= 0 ? perMinute : throw new InvalidOperationException($"MAGICLINK_REDEEM_RATE_LIMIT={rate} must be a whole number, 0 for no limit.")
-                : 60,
+            RedeemRateLimit: PerMinute(config, "MAGICLINK_REDEEM_RATE_LIMIT", 60),
+            FlowRateLimit: PerMinute(config, "MAGICLINK_FLOW_RATE_LIMIT", 600),
+            FlowSessionRateLimit: PerMinute(config, "MAGICLINK_FLOW_SESSION_RATE_LIMIT", 60),
             KnownProxies: Networks(config, "MAGICLINK_KNOWN_PROXIES"));
     }
 
     /// <summary>The link or page URL the service hands out for a path such as <c>l/abc</c>.</summary>
     public string Url(string relativePath) => new Uri(PublicUrl, relativePath).ToString();
+
+    private static int PerMinute(IConfiguration config, string key, int fallback) =>
+        config[key] is { Length: > 0 } text
+            ? int.TryParse(text, out var perMinute) && perMinute >= 0 ? perMinute : throw new InvalidOperationException($"{key}={text} must be a whole number, 0 for no limit.")
+            : fallback;
 
     // Addresses ("10.0.0.7") and networks ("10.0.0.0/8"), separated by commas or spaces.
     private static List<IPNetwork> Networks(IConfiguration config, string key) =>
