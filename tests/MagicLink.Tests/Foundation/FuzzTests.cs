@@ -180,9 +180,17 @@ public sealed class FuzzTests(FuzzFixture fixture) : IClassFixture<FuzzFixture>
         {
             var plausible = new Dictionary<string, object?>
             {
-                ["name"] = control, ["clientRef"] = control, ["reason"] = control, ["password"] = "long enough " + control,
-                ["flow"] = "document", ["usage"] = new { type = "single" }, ["language"] = "en", ["expiresInSeconds"] = 3600,
-                ["decision"] = "denied", ["email"] = $"fuzz-{Guid.NewGuid():N}@example.com", ["credits"] = 1,
+                ["name"] = control,
+                ["clientRef"] = control,
+                ["reason"] = control,
+                ["password"] = "long enough " + control,
+                ["flow"] = "document",
+                ["usage"] = new { type = "single" },
+                ["language"] = "en",
+                ["expiresInSeconds"] = 3600,
+                ["decision"] = "denied",
+                ["email"] = $"fuzz-{Guid.NewGuid():N}@example.com",
+                ["credits"] = 1,
             };
             yield return () => new HttpRequestMessage(verb, path) { Content = Json(plausible) };
             yield return () => new HttpRequestMessage(verb, path)
