@@ -61,7 +61,11 @@ public static class ApiHostingExtensions
         {
             // Only the proxies named in MAGICLINK_KNOWN_PROXIES are believed (none by default, not
             // even loopback): anyone else could name any client address and dodge every per-IP limit.
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // With no proxy listed the headers are not read at all, because the middleware trusts
+            // every peer when both of its lists are empty.
+            o.ForwardedHeaders = settings.KnownProxies.Count == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
             foreach (var network in settings.KnownProxies)

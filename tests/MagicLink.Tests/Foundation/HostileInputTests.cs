@@ -46,6 +46,27 @@ public sealed class HostileInputTests(DashboardFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_control_character_in_a_redirect_url_is_refused_naming_the_field()
+    {
+        var account = await Service.OpenAccountAsync(credits: 5);
+
+        using var response = await account.Client.PostAsJsonAsync("/api/v1/sessions", new { flow = "document", successUrl = "https://shop.example/done\0" });
+
+        await IsProblem(response, HttpStatusCode.BadRequest, "successUrl");
+    }
+
+    [Fact]
+    public async Task Forwarded_headers_are_ignored_unless_the_peer_is_a_known_proxy()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+
+        using var response = await Service.Http.SendAsync(request);
+
+        Assert.All(response.Headers.GetValues("Set-Cookie"), c => Assert.DoesNotContain("; secure", c, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task A_control_character_in_a_review_reason_is_refused_and_the_session_stays_submitted()
     {
         var account = await Service.OpenAccountAsync();
