@@ -11,7 +11,7 @@ public static class SecurityHeaders
 {
     // Every page of the service: its own styles and scripts (inline styles on the public pages, the
     // hosted flow's one inline script by hash), images from itself or a picked file, never framed.
-    public static readonly string Policy =
+    private static readonly string Policy =
         "default-src 'none'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; " +
         $"script-src 'self' '{HostedPages.ScriptHash}'; connect-src 'self'; form-action 'self'; " +
         "base-uri 'none'; frame-ancestors 'none'";

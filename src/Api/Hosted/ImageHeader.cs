@@ -65,6 +65,11 @@ public sealed record ImageHeader(long Width, long Height, long WholeDecodeBytes)
             }
 
             int length = BinaryPrimitives.ReadUInt16BigEndian(bytes[(at + 2)..]);
+            if (length < 2)
+            {
+                return null;
+            }
+
             if (marker is >= 0xC0 and <= 0xCF and not (0xC4 or 0xC8 or 0xCC))
             {
                 return Frame(bytes.Slice(at + 4, Math.Min(length - 2, bytes.Length - at - 4)), progressive: marker is 0xC2 or 0xC6 or 0xCA or 0xCE);

@@ -10,7 +10,7 @@ public sealed class LoginGrain(
     [PersistentState("login", Storage.Name)] IPersistentState<LoginState> state,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ILoginGrain
 {
-    public const int FailuresBeforeLockout = 10;
+    private const int FailuresBeforeLockout = 10;
     public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
     private static readonly TimeSpan FirstLockout = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan LongestLockout = TimeSpan.FromHours(1);

@@ -34,7 +34,7 @@ public sealed record SiloSettings(
         ClusterId: config["MAGICLINK_CLUSTER_ID"] is { Length: > 0 } cluster ? cluster : DefaultClusterId,
         ServiceId: config["MAGICLINK_SERVICE_ID"] is { Length: > 0 } service ? service : DefaultServiceId,
         SessionLifetime: TimeSpan.FromSeconds(Seconds(config, "MAGICLINK_SESSION_TTL", 3600)),
-        ExposedDashboard: config["MAGICLINK_DASHBOARD_EXPOSE"] switch
+        ExposedDashboard: config["MAGICLINK_DASHBOARD_EXPOSE"]?.ToLowerInvariant() switch
         {
             null or "" or "false" or "0" => null,
             "true" or "1" => config["MAGICLINK_DASHBOARD_USER"] is { Length: > 0 } user && config["MAGICLINK_DASHBOARD_PASSWORD"] is { Length: > 0 } password

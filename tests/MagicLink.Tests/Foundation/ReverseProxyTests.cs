@@ -35,7 +35,7 @@ public sealed class ReverseProxyTests(ProxiedFixture fixture) : IClassFixture<Pr
     }
 
     [Fact]
-    public async Task A_forwarded_address_from_an_unknown_peer_is_ignored()
+    public async Task A_client_cannot_dodge_the_limit_by_forging_the_hops_before_the_proxy()
     {
         var account = await Service.OpenAccountAsync();
         var link = await LinkSteps.CreateAsync(account, new { type = "unlimited" });

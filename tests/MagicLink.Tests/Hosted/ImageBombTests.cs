@@ -45,6 +45,14 @@ public sealed class ImageBombTests
         Assert.Equal(UploadError.TooManyPixels, ImageInspector.Inspect(TestImages.PngBomb(8000, 8000)).Error);
     }
 
+    [Fact]
+    public void A_header_that_lies_about_its_own_length_is_unreadable_not_a_crash()
+    {
+        Assert.Equal(UploadError.Unreadable, ImageInspector.Inspect([0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x00, 0x08, 0x0B, 0xB8, 0x0F, 0xA0]).Error);
+        Assert.Equal(UploadError.Unreadable, ImageInspector.Inspect([0xFF, 0xD8, 0xFF, 0xC2, 0x00, 0x08, 0x08, 0x0B, 0xB8, 0x0F, 0xA0, 0x09]).Error);
+        Assert.Equal(UploadError.Unreadable, ImageInspector.Inspect([.. TestImages.PngBomb(800, 600)[..20]]).Error);
+    }
+
     private static async Task<(T Result, long Grown)> MeasureAsync<T>(Func<T> work)
     {
         GC.Collect();
