@@ -13,6 +13,9 @@ public static class DashboardAuth
 {
     public const string Scheme = "Dashboard";
     public const string Root = "/dashboard";
+
+    /// <summary>How long a sign-in lasts without use; each use renews it.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
     private const string AccountItem = "magiclink.dashboard.account";
 
     /// <summary>Every route of the group needs a signed-in account; anyone else goes to the sign-in form.</summary>

@@ -29,10 +29,14 @@ public static class DashboardExtensions
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.ExpireTimeSpan = DashboardAuth.Lifetime;
                 o.SlidingExpiration = true;
             });
-        services.AddAntiforgery();
+        // The cookie holds only the key of a server-side session, which signing out deletes.
+        services.AddSingleton<DashboardSessions>();
+        services.AddOptions<CookieAuthenticationOptions>(DashboardAuth.Scheme)
+            .Configure<DashboardSessions>((o, sessions) => o.SessionStore = sessions);
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddRateLimiter(o => o.AddPolicy<string, SignInRateLimit>(SignInRateLimit.Name));
         services.AddSingleton<Listings>();
         services.AddSingleton<Shell>();

@@ -15,8 +15,8 @@ public static class Html
 
     public static string Encode(string? text) => Encoder.Encode(text ?? "");
 
-    /// <summary>A whole page. Its policy allows only this site's own stylesheet, script and images.</summary>
-    public static IResult Document(string html, int status) => new DocumentResult(html, status);
+    /// <summary>A whole page; its headers come from <see cref="Extensions.SecurityHeaders"/>.</summary>
+    public static IResult Document(string html, int status) => Results.Content(html, "text/html; charset=utf-8", statusCode: status);
 
     public static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
@@ -167,17 +167,4 @@ public static class Html
     /// <summary>The id shortened for tables; the full id stays in the title and the link.</summary>
     public static string ShortId(string id) =>
         $"""<span class="mono id" title="{Encode(id)}">{Encode(id.Length > 14 ? id[..12] + "…" : id)}</span>""";
-
-    private sealed class DocumentResult(string html, int status) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            var headers = httpContext.Response.Headers;
-            headers.ContentSecurityPolicy =
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-            headers["Referrer-Policy"] = "same-origin";
-            headers.XContentTypeOptions = "nosniff";
-            return Results.Content(html, "text/html; charset=utf-8", statusCode: status).ExecuteAsync(httpContext);
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MagicLink.Api.Extensions;
 using MagicLink.Grains;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
@@ -31,6 +32,10 @@ public sealed record LinkForm(
         if (name.Length is < 1 or > 200)
         {
             errors["name"] = "Give the link a name of 1 to 200 characters.";
+        }
+        else if (!Validation.IsPlainText(name))
+        {
+            errors["name"] = "The name cannot contain control characters such as tabs or line breaks.";
         }
 
         var flow = DashboardEndpoints.FromWire<Flow>(Flow);

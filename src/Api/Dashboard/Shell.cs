@@ -67,6 +67,7 @@ public sealed record Frame(AccountInfo Account, long Seq, int ReviewQueue, strin
               <span class="live-state" title="Updates appear without reloading"><span class="dot"></span><span class="live-label">Live</span></span>
               <span class="topbar-account">{{Html.Encode(Account.Name)}}</span>
               <form method="post" action="/dashboard/sign-out">{{Antiforgery}}<button class="btn ghost" type="submit">{{Html.Icon("out")}}<span>Sign out</span></button></form>
+              <form method="post" action="/dashboard/sign-out-everywhere">{{Antiforgery}}<button class="btn ghost" type="submit" title="Ends the dashboard session on every device">Sign out everywhere</button></form>
             </header>
             <main class="content">
               {{crumbs}}

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MagicLink.Api.Extensions;
 using MagicLink.Grains.Access;
 using Microsoft.AspNetCore.Antiforgery;
@@ -30,10 +31,17 @@ public static class SignInPage
         }
 
         // Only a well-formed address reaches a grain, so junk input activates nothing.
-        var accountId = Validation.IsEmail(email) && email.Length <= 254 && password.Length is > 0 and <= 1000
+        var result = Validation.IsEmail(email) && email.Length <= 254 && password.Length is > 0 and <= 1000
             ? await grains.GetGrain<ILoginGrain>(LoginKey.For(email)).SignIn(password)
             : null;
-        if (accountId is null)
+        if (result?.LockedFor is { } wait)
+        {
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return Form(http, email, next, StatusCodes.Status429TooManyRequests,
+                "Too many failed sign-ins to this account. For its safety, sign-in is paused for a while; try again later.");
+        }
+
+        if (result?.AccountId is not { } accountId)
         {
             return Form(http, email, next, StatusCodes.Status400BadRequest, "That email and password don't match an account. Check both and try again.");
         }
@@ -50,6 +58,19 @@ public static class SignInPage
             return DashboardEndpoints.SeeOther(Home);
         }
 
+        await DashboardAuth.SignOutAsync(http);
+        return DashboardEndpoints.SeeOther(DashboardAuth.Root);
+    }
+
+    /// <summary>Ends every session of the account (a lost laptop, a shared computer), this one included.</summary>
+    public static async Task<IResult> SignOutEverywhere(HttpContext http, IAntiforgery antiforgery, DashboardSessions sessions)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return DashboardEndpoints.SeeOther(Home);
+        }
+
+        await sessions.RemoveAllAsync(http.DashboardAccountId());
         await DashboardAuth.SignOutAsync(http);
         return DashboardEndpoints.SeeOther(DashboardAuth.Root);
     }

@@ -8,6 +8,7 @@ using MagicLink.Api.Links;
 using MagicLink.Api.Redeem;
 using MagicLink.Api.Sessions;
 using MagicLink.Grains;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
@@ -56,9 +57,28 @@ public static class ApiHostingExtensions
             };
         });
         builder.Services.AddExceptionHandler<ErrorHandling>();
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            // Only the proxies named in MAGICLINK_KNOWN_PROXIES are believed (none by default, not
+            // even loopback): anyone else could name any client address and dodge every per-IP limit.
+            // With no proxy listed the headers are not read at all, because the middleware trusts
+            // every peer when both of its lists are empty.
+            o.ForwardedHeaders = settings.KnownProxies.Count == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var network in settings.KnownProxies)
+            {
+                o.KnownIPNetworks.Add(network);
+            }
+
+            // A chain of known proxies is walked back to the first address that is not one of them.
+            o.ForwardLimit = null;
+        });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<UrlTokens>();
-        builder.Services.AddRedeemRateLimit(settings.RedeemRateLimit);
+        builder.Services.AddPublicRateLimits(settings);
         builder.Services.AddMagicLinkHealthChecks();
         builder.Services.AddHostedFlow(settings);
         builder.Services.AddDashboard(settings);
@@ -67,6 +87,20 @@ public static class ApiHostingExtensions
 
     public static WebApplication MapMagicLinkApi(this WebApplication app)
     {
+        app.UseForwardedHeaders();
+        if (app.Services.GetRequiredService<ApiSettings>().PublicUrl.Scheme == Uri.UriSchemeHttps)
+        {
+            // Browsers only ever reach the service at its public URL, so with an https one every
+            // request is https to them, whatever the last hop from a TLS-terminating proxy was: the
+            // cookies that key off the scheme (dashboard, antiforgery, resume) are then all Secure.
+            app.Use((http, next) =>
+            {
+                http.Request.Scheme = Uri.UriSchemeHttps;
+                return next(http);
+            });
+        }
+
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();

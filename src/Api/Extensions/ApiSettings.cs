@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 
 namespace MagicLink.Api.Extensions;
@@ -11,7 +12,10 @@ public sealed record ApiSettings(
     string AdminToken,
     string ClusterId,
     string ServiceId,
-    int RedeemRateLimit)
+    int RedeemRateLimit,
+    int FlowRateLimit,
+    int FlowSessionRateLimit,
+    IReadOnlyList<IPNetwork> KnownProxies)
 {
     public static ApiSettings From(IConfiguration config)
     {
@@ -30,13 +34,27 @@ public sealed record ApiSettings(
             AdminToken: config["MAGICLINK_ADMIN_TOKEN"] is { Length: > 0 } token ? token : AdminTokenFile(dataDir),
             ClusterId: config["MAGICLINK_CLUSTER_ID"] is { Length: > 0 } cluster ? cluster : "magiclink",
             ServiceId: config["MAGICLINK_SERVICE_ID"] is { Length: > 0 } service ? service : "magiclink",
-            RedeemRateLimit: config["MAGICLINK_REDEEM_RATE_LIMIT"] is { Length: > 0 } rate
-                ? int.TryParse(rate, out var perMinute) && perMinute >= 0 ? perMinute : throw new InvalidOperationException($"MAGICLINK_REDEEM_RATE_LIMIT={rate} must be a whole number, 0 for no limit.")
-                : 60);
+            RedeemRateLimit: PerMinute(config, "MAGICLINK_REDEEM_RATE_LIMIT", 60),
+            FlowRateLimit: PerMinute(config, "MAGICLINK_FLOW_RATE_LIMIT", 600),
+            FlowSessionRateLimit: PerMinute(config, "MAGICLINK_FLOW_SESSION_RATE_LIMIT", 60),
+            KnownProxies: Networks(config, "MAGICLINK_KNOWN_PROXIES"));
     }
 
     /// <summary>The link or page URL the service hands out for a path such as <c>l/abc</c>.</summary>
     public string Url(string relativePath) => new Uri(PublicUrl, relativePath).ToString();
+
+    private static int PerMinute(IConfiguration config, string key, int fallback) =>
+        config[key] is { Length: > 0 } text
+            ? int.TryParse(text, out var perMinute) && perMinute >= 0 ? perMinute : throw new InvalidOperationException($"{key}={text} must be a whole number, 0 for no limit.")
+            : fallback;
+
+    // Addresses ("10.0.0.7") and networks ("10.0.0.0/8"), separated by commas or spaces.
+    private static List<IPNetwork> Networks(IConfiguration config, string key) =>
+        (config[key] ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(entry => IPNetwork.TryParse(entry, out var network) ? network
+                : IPAddress.TryParse(entry, out var address) ? new IPNetwork(address, address.GetAddressBytes().Length * 8)
+                : throw new InvalidOperationException($"{key}: '{entry}' is neither an IP address nor a network such as 10.0.0.0/8."))
+            .ToList();
 
     // Without MAGICLINK_ADMIN_TOKEN a token is generated once and kept beside the data, so a
     // restart keeps working with the token that was printed the first time.

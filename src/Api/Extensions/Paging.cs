@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MagicLink.Grains;
 using Npgsql;
 
 namespace MagicLink.Api.Extensions;
@@ -28,11 +29,21 @@ public sealed record Paging(int Limit, DateTimeOffset? AfterCreatedAt, string? A
         {
             try
             {
-                var parts = Encoding.UTF8.GetString(Convert.FromBase64String(cursor.Replace('-', '+').Replace('_', '/').PadRight((cursor.Length + 3) / 4 * 4, '='))).Split('|');
-                afterCreatedAt = new DateTimeOffset(long.Parse(parts[0], CultureInfo.InvariantCulture), TimeSpan.Zero);
-                afterId = parts[1];
+                if (Encoding.UTF8.GetString(Convert.FromBase64String(cursor.Replace('-', '+').Replace('_', '/').PadRight((cursor.Length + 3) / 4 * 4, '='))).Split('|')
+                    is [var ticks, var id])
+                {
+                    afterCreatedAt = new DateTimeOffset(long.Parse(ticks, NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero);
+                    afterId = id;
+                }
             }
-            catch (Exception e) when (e is FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException or OverflowException)
+            catch (Exception e) when (e is FormatException or ArgumentOutOfRangeException or OverflowException)
+            {
+                afterId = null;
+            }
+
+            // Whatever the bytes decode to reaches the query only when it is an id this API could have
+            // written: anything else (NUL, which PostgreSQL refuses in text, or junk) is the caller's mistake.
+            if (!Ids.IsValid(afterId, Ids.Link) && !Ids.IsValid(afterId, Ids.Session))
             {
                 check.Add("cursor", "cursor is not one this API handed out.");
             }

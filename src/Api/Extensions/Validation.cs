@@ -33,6 +33,12 @@ public sealed class Validation
             return null;
         }
 
+        if (!IsPlainText(value))
+        {
+            Add(field, $"{field} must not contain control characters (U+0000 to U+001F, U+007F).");
+            return null;
+        }
+
         var trimmed = value.Trim();
         if (trimmed.Length < min || trimmed.Length > max)
         {
@@ -101,6 +107,12 @@ public sealed class Validation
     }
 
     public IResult Problem() => Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+
+    /// <summary>
+    /// No control characters (CONTRACT, "Errors"): a NUL cannot be stored in PostgreSQL text or JSON,
+    /// and the rest only hide or forge parts of what the dashboard and the webhooks show.
+    /// </summary>
+    public static bool IsPlainText(string text) => text.AsSpan().IndexOfAnyInRange('\u0000', '\u001f') < 0 && !text.Contains('\u007f', StringComparison.Ordinal);
 
     public static bool IsEmail(string text) =>
         MailAddress.TryCreate(text, out var address)

@@ -1,3 +1,4 @@
+using MagicLink.Api.Extensions;
 using MagicLink.Api.Redeem;
 using MagicLink.Grains;
 using MagicLink.Grains.Credits;
@@ -21,9 +22,13 @@ public static class HostedFlowEndpoints
     public static IEndpointRouteBuilder MapHostedFlow(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v/{token}", Page)
+            .WithMetadata(PublicRateLimits.Flow)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithTags("Public").WithSummary("The hosted flow for the person verifying; opening it starts the session.")
             .Produces<HostedSessionView>().ProducesProblem(StatusCodes.Status404NotFound);
         app.MapPost("/v/{token}/uploads", Upload)
+            .WithMetadata(PublicRateLimits.Flow)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithTags("Public")
             .WithSummary("One image (multipart: kind, file = JPEG or PNG, at least 640×480, at most 10 MB); a later one of the same kind replaces it.")
             .Produces<HostedSessionView>()
@@ -32,6 +37,8 @@ public static class HostedFlowEndpoints
             .ProducesProblem(StatusCodes.Status410Gone)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         app.MapPost("/v/{token}/submit", Submit)
+            .WithMetadata(PublicRateLimits.Flow)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithTags("Public").WithSummary("Hands the session to review once every image the flow asks for is there.")
             .Produces<HostedSessionView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -54,7 +61,6 @@ public static class HostedFlowEndpoints
 
     private static async Task<IResult> Page(string token, string? step, string? error, HttpContext http, IGrainFactory grains, UrlTokens tokens)
     {
-        Protect(http);
         var session = await tokens.ReadAsync(token, Ids.Session) is { } id ? await grains.GetGrain<ISessionGrain>(id).Start() : null;
         if (session is null)
         {
@@ -73,7 +79,6 @@ public static class HostedFlowEndpoints
     private static async Task<IResult> Upload(
         string token, HttpContext http, IGrainFactory grains, UrlTokens tokens, UploadStore store, UploadCipher cipher)
     {
-        Protect(http);
         if (await Find(token, grains, tokens) is not { } session)
         {
             return NotFound(http);
@@ -175,7 +180,6 @@ public static class HostedFlowEndpoints
 
     private static async Task<IResult> Submit(string token, HttpContext http, IGrainFactory grains, UrlTokens tokens)
     {
-        Protect(http);
         if (await Find(token, grains, tokens) is not { } session)
         {
             return NotFound(http);
@@ -209,18 +213,6 @@ public static class HostedFlowEndpoints
             : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
                 detail: "No verification session has this URL. Check that the whole token was copied.");
 
-    // The URL itself is the key to the session: keep it out of caches, Referer headers and frames.
-    private static void Protect(HttpContext http)
-    {
-        var headers = http.Response.Headers;
-        headers.CacheControl = "no-store";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers.XContentTypeOptions = "nosniff";
-        headers.ContentSecurityPolicy =
-            $"default-src 'none'; img-src 'self' blob:; style-src 'unsafe-inline'; script-src '{HostedPages.ScriptHash}'; " +
-            "base-uri 'none'; frame-ancestors 'none'";
-    }
-
     private static bool WantsHtml(HttpContext http) =>
         http.Request.GetTypedHeaders().Accept is { Count: > 0 } accept
         && accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase))
@@ -251,7 +243,7 @@ public static class HostedFlowEndpoints
                 UploadError.NotImage => (400, "Invalid image", "file", "The file is not a JPEG or PNG image (judged by its content, not its name or type)."),
                 UploadError.Unreadable => (400, "Invalid image", "file", "The file starts like a JPEG or PNG but does not decode; it may be truncated or damaged."),
                 UploadError.TooSmall => (400, "Invalid image", "file", $"The image is smaller than {ImageInspector.MinLongSide}×{ImageInspector.MinShortSide} pixels."),
-                UploadError.TooManyPixels => (400, "Invalid image", "file", $"The image has more than {ImageInspector.MaxPixels / 1_000_000} megapixels."),
+                UploadError.TooManyPixels => (400, "Invalid image", "file", $"The image declares more pixels than can be checked: at most {ImageInspector.MaxPixels / 1_000_000} megapixels for a JPEG, about {ImageInspector.DecodeBudget / 4 / 1_000_000} for a PNG or a progressive JPEG."),
                 UploadError.BadKind => (400, "Invalid request", "kind", "kind must be document_front, document_back or selfie."),
                 UploadError.WrongKind => (400, "Wrong kind of image", "kind", $"This session's flow ({Wire.Name(session.Flow)}) does not take {(kind is { } k ? Wire.Name(k) : "that image")}; it asks for: {steps}."),
                 UploadError.Missing => (400, "Missing steps", (string?)null, $"Upload {string.Join(", ", (missing ?? []).Select(Wire.Name))} before submitting."),

@@ -8,7 +8,10 @@ public sealed record InspectedImage(string ContentType, int Width, int Height, d
 
 /// <summary>
 /// Judges an uploaded file by its bytes, never by its name or declared type: JPEG or PNG magic
-/// bytes, a full decode, the minimum size, and a blur measure for the automated checks.
+/// bytes, the size its header declares, a full decode, the minimum size, and a blur measure for the
+/// automated checks. Judging costs at most <see cref="DecodeBudget"/> whatever the image declares
+/// (CONTRACT, "Verification sessions"): a baseline JPEG is decoded downscaled; a PNG or a progressive
+/// JPEG, which this decoder can only decode whole, is refused on its header when whole does not fit.
 /// </summary>
 public static class ImageInspector
 {
@@ -19,8 +22,14 @@ public static class ImageInspector
     // A 10 MB PNG of a flat colour can claim a huge canvas; decoding it would take gigabytes.
     public const long MaxPixels = 50_000_000;
 
+    /// <summary>The most memory the decoder may hold for one image.</summary>
+    public const long DecodeBudget = 24L * 1024 * 1024;
+
     // Large enough to keep the detail of a document's print, small enough to measure in milliseconds.
     private const int SharpnessSide = 512;
+
+    // What the blur measure is taken from, where the codec can scale while decoding.
+    private const int DecodedSide = SharpnessSide * 2;
 
     private static readonly byte[] JpegMagic = [0xFF, 0xD8, 0xFF];
     private static readonly byte[] PngMagic = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
@@ -45,22 +54,28 @@ public static class ImageInspector
             return (null, UploadError.NotImage);
         }
 
-        using var data = SKData.CreateCopy(bytes);
-        using var codec = SKCodec.Create(data);
-        if (codec is null || codec.EncodedFormat != expected)
+        // Read by hand, before any decoder allocates for it: what the image claims decides whether it is decoded at all.
+        var header = expected == SKEncodedImageFormat.Jpeg ? ImageHeader.Jpeg(bytes) : ImageHeader.Png(bytes);
+        if (header is null)
         {
             return (null, UploadError.Unreadable);
         }
 
-        var (width, height) = (codec.Info.Width, codec.Info.Height);
-        if (Math.Max(width, height) < MinLongSide || Math.Min(width, height) < MinShortSide)
+        if (Math.Max(header.Width, header.Height) < MinLongSide || Math.Min(header.Width, header.Height) < MinShortSide)
         {
             return (null, UploadError.TooSmall);
         }
 
-        if ((long)width * height > MaxPixels)
+        if (header.Width * header.Height > MaxPixels || header.WholeDecodeBytes > DecodeBudget)
         {
             return (null, UploadError.TooManyPixels);
+        }
+
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data);
+        if (codec is null || codec.EncodedFormat != expected || codec.Info.Width != header.Width || codec.Info.Height != header.Height)
+        {
+            return (null, UploadError.Unreadable);
         }
 
         using var decoded = Decode(codec);
@@ -70,16 +85,16 @@ public static class ImageInspector
         }
 
         var contentType = expected == SKEncodedImageFormat.Jpeg ? "image/jpeg" : "image/png";
-        return (new InspectedImage(contentType, width, height, Sharpness(decoded), Convert.ToHexStringLower(SHA256.HashData(bytes))), null);
+        return (new InspectedImage(contentType, codec.Info.Width, codec.Info.Height, Sharpness(decoded), Convert.ToHexStringLower(SHA256.HashData(bytes))), null);
     }
 
     /// <summary>
     /// Decodes every byte of the image (a truncated or corrupt file fails here), at a reduced scale
-    /// where the codec can do that for free (JPEG), since only the blur measure needs the pixels.
+    /// where the codec can do that for free (JPEG, down to an eighth), since only the blur measure needs the pixels.
     /// </summary>
     private static SKBitmap? Decode(SKCodec codec)
     {
-        var scale = Math.Min(1f, SharpnessSide * 2f / Math.Max(codec.Info.Width, codec.Info.Height));
+        var scale = Math.Min(1f, (float)DecodedSide / Math.Max(codec.Info.Width, codec.Info.Height));
         var size = codec.GetScaledDimensions(scale);
         var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         var bitmap = new SKBitmap(info);

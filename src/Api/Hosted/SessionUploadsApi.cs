@@ -42,7 +42,6 @@ public static class SessionUploadsApi
                         $"Give every API instance the same {UploadCipher.KeyVariable}.");
         }
 
-        http.Response.Headers.CacheControl = "no-store";
         return Results.File(image, upload.ContentType);
     }
 }

@@ -1,10 +1,8 @@
-using System.Threading.RateLimiting;
 using MagicLink.Api.Extensions;
 using MagicLink.Api.Pages;
 using MagicLink.Grains;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Net.Http.Headers;
 
 namespace MagicLink.Api.Redeem;
@@ -16,35 +14,14 @@ namespace MagicLink.Api.Redeem;
 /// </summary>
 public static class RedeemEndpoints
 {
-    public const string RateLimitPolicy = "redeem";
     private const string ResumeCookie = "ml_resume";
-
-    public static IServiceCollection AddRedeemRateLimit(this IServiceCollection services, int perMinute) =>
-        services.AddRateLimiter(o =>
-        {
-            o.AddPolicy(RateLimitPolicy, http => perMinute <= 0
-                ? RateLimitPartition.GetNoLimiter("off")
-                : RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = perMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                }));
-            o.OnRejected = async (context, _) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await Refusal(context.HttpContext, StatusCodes.Status429TooManyRequests, Languages.Default, "ratelimit.title", "ratelimit.body")
-                    .ExecuteAsync(context.HttpContext);
-            };
-        });
 
     public static IEndpointRouteBuilder MapRedeemEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/l/{token}", [HttpMethods.Get, HttpMethods.Head], StartPage)
             .WithTags("Public").WithSummary("The link's start page; never uses the link.");
         app.MapPost("/l/{token}", Click)
-            .RequireRateLimiting(RateLimitPolicy)
+            .RequireRateLimiting(PublicRateLimits.Redeem)
             .DisableAntiforgery()
             .WithTags("Public").WithSummary("One click: 303 to the new verification session, or 404/410/402/429.");
         return app;
@@ -157,7 +134,7 @@ public static class RedeemEndpoints
         });
 
     /// <summary>A refusal as a page for browsers and as problem+json for everyone else.</summary>
-    private static IResult Refusal(HttpContext http, int status, string language, string titleKey, string bodyKey)
+    public static IResult Refusal(HttpContext http, int status, string language, string titleKey, string bodyKey)
     {
         var t = Texts.For(language);
         if (WantsHtml(http))

@@ -143,10 +143,10 @@ public static class SessionsApi
             return null;
         }
 
-        if (value.Length > 2000 || !Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        if (value.Length > 2000 || !Validation.IsPlainText(value) || !Uri.TryCreate(value, UriKind.Absolute, out var uri)
             || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
         {
-            check.Add(field, $"{field} must be an absolute http(s) URL of at most 2000 characters.");
+            check.Add(field, $"{field} must be an absolute http(s) URL of at most 2000 characters, without control characters.");
             return null;
         }
 

@@ -11,9 +11,17 @@ public interface ILoginGrain : IGrainWithStringKey
 
     Task Unclaim(string accountId);
 
-    /// <summary>The account id when the password matches, otherwise null.</summary>
-    Task<string?> SignIn(string password);
+    /// <summary>
+    /// The account id when the password matches; while the login is locked after repeated failures,
+    /// how long to wait instead, without the password being checked.
+    /// </summary>
+    Task<SignInResult> SignIn(string password);
 }
+
+[GenerateSerializer, Immutable]
+public sealed record SignInResult(
+    [property: Id(0)] string? AccountId,
+    [property: Id(1)] TimeSpan? LockedFor);
 
 public static class LoginKey
 {

@@ -1,8 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace MagicLink.Grains.Access;
 
+/// <summary>
+/// One login. Being a single grain per email is also what makes its lockout hold across every API
+/// process and client address (CONTRACT, "Authentication and tenancy").
+/// </summary>
 public sealed class LoginGrain(
-    [PersistentState("login", Storage.Name)] IPersistentState<LoginState> state) : Grain, ILoginGrain
+    [PersistentState("login", Storage.Name)] IPersistentState<LoginState> state,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ILoginGrain
 {
+    private const int FailuresBeforeLockout = 10;
+    public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan FirstLockout = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan LongestLockout = TimeSpan.FromHours(1);
+
     public async Task<bool> Claim(string accountId, string passwordHash)
     {
         if (state.RecordExists && state.State.AccountId.Length > 0)
@@ -26,12 +38,48 @@ public sealed class LoginGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<string?> SignIn(string password)
+    public async Task<SignInResult> SignIn(string password)
     {
+        var now = time.GetUtcNow();
+        var login = state.State;
+        if (login.LockedUntil > now)
+        {
+            return new SignInResult(null, login.LockedUntil - now);
+        }
+
         // An unknown email pays for a hash too, so the answer's timing does not tell which emails have accounts.
-        var known = state.State.AccountId.Length > 0;
-        var matches = Secrets.VerifyPassword(password, known ? state.State.PasswordHash : UnknownEmailHash.Value);
-        return Task.FromResult(known && matches ? state.State.AccountId : null);
+        var known = login.AccountId.Length > 0;
+        var matches = Secrets.VerifyPassword(password, known ? login.PasswordHash : UnknownEmailHash.Value);
+        if (!known)
+        {
+            // Nothing is stored for an email without an account: guessing emails leaves no rows behind.
+            return new SignInResult(null, null);
+        }
+
+        if (matches)
+        {
+            if (login.Failures.Count > 0 || login.Lockouts > 0)
+            {
+                login.Failures = [];
+                login.Lockouts = 0;
+                await state.WriteStateAsync();
+            }
+
+            return new SignInResult(login.AccountId, null);
+        }
+
+        login.Failures = [.. login.Failures.Where(at => now - at < FailureWindow), now];
+        if (login.Failures.Count >= FailuresBeforeLockout)
+        {
+            // Each lockout in a row doubles the wait: one minute, two, four, … up to an hour.
+            var wait = TimeSpan.FromTicks(Math.Min(LongestLockout.Ticks, FirstLockout.Ticks << Math.Min(login.Lockouts, 10)));
+            login.Lockouts++;
+            login.LockedUntil = now + wait;
+            login.Failures = [];
+        }
+
+        await state.WriteStateAsync();
+        return new SignInResult(null, null);
     }
 
     private static readonly Lazy<string> UnknownEmailHash = new(() => Secrets.HashPassword(Guid.NewGuid().ToString()));
@@ -42,4 +90,12 @@ public sealed record LoginState
 {
     [Id(0)] public string AccountId { get; set; } = "";
     [Id(1)] public string PasswordHash { get; set; } = "";
+
+    /// <summary>Failed sign-ins within the last <see cref="LoginGrain.FailureWindow"/>.</summary>
+    [Id(2)] public List<DateTimeOffset> Failures { get; set; } = [];
+
+    /// <summary>Lockouts since the last successful sign-in; each one waits twice as long.</summary>
+    [Id(3)] public int Lockouts { get; set; }
+
+    [Id(4)] public DateTimeOffset LockedUntil { get; set; }
 }

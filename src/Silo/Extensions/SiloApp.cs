@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Orleans.Dashboard;
 
 namespace MagicLink.Silo.Extensions;
@@ -13,7 +15,8 @@ public static class SiloApp
         // Orleans logs every placement retry at Information; the dashboard shows that better.
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
-        builder.WebHost.UseUrls($"http://0.0.0.0:{settings.DashboardPort}");
+        // The dashboard lists every account and session id: loopback only, unless exposed on purpose.
+        builder.WebHost.UseUrls($"http://{(settings.ExposedDashboard is null ? "127.0.0.1" : "0.0.0.0")}:{settings.DashboardPort}");
         builder.UseOrleans(silo =>
         {
             silo.AddMagicLinkSilo(settings).AddDashboard();
@@ -21,8 +24,46 @@ public static class SiloApp
         });
 
         var app = builder.Build();
+        if (settings.ExposedDashboard is { } exposure)
+        {
+            app.UseBasicAuthentication(exposure);
+        }
+
         app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
         app.MapOrleansDashboard();
         return app;
+    }
+
+    // Everything but the liveness probe asks for the credentials; comparing hashes keeps the
+    // comparison's time independent of how much of a guess was right.
+    private static void UseBasicAuthentication(this WebApplication app, DashboardExposure exposure)
+    {
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes($"{exposure.User}:{exposure.Password}"));
+        app.Use(async (http, next) =>
+        {
+            var header = http.Request.Headers.Authorization.ToString();
+            var given = header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) ? Decode(header["Basic ".Length..]) : null;
+            if (http.Request.Path.StartsWithSegments("/health")
+                || (given is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), expected)))
+            {
+                await next(http);
+                return;
+            }
+
+            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            http.Response.Headers.WWWAuthenticate = "Basic realm=\"orleans-dashboard\", charset=\"UTF-8\"";
+        });
+    }
+
+    private static string? Decode(string base64)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(base64.Trim()));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 }

@@ -25,7 +25,8 @@ public static class SiloHostingExtensions
                 o.ClusterId = settings.ClusterId;
                 o.ServiceId = settings.ServiceId;
             })
-            .ConfigureEndpoints(settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true)
+            // Listening on the advertised address only: loopback unless MAGICLINK_ADVERTISED_IP names another.
+            .ConfigureEndpoints(settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false)
             .UseAdoNetClustering(o =>
             {
                 o.Invariant = Invariant;

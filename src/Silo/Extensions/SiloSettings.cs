@@ -13,7 +13,8 @@ public sealed record SiloSettings(
     string ClusterId,
     string ServiceId,
     TimeSpan SessionLifetime,
-    int LinkWriters)
+    int LinkWriters,
+    DashboardExposure? ExposedDashboard)
 {
     public const string DefaultClusterId = "magiclink";
     public const string DefaultServiceId = "magiclink";
@@ -25,11 +26,25 @@ public sealed record SiloSettings(
         SiloPort: Port(config, "MAGICLINK_SILO_PORT", 11111),
         GatewayPort: Port(config, "MAGICLINK_GATEWAY_PORT", 30000),
         DashboardPort: Port(config, "MAGICLINK_DASHBOARD_PORT", 8081),
-        AdvertisedAddress: config["MAGICLINK_ADVERTISED_IP"] is { Length: > 0 } ip ? IPAddress.Parse(ip) : GuessAddress(),
+        AdvertisedAddress: config["MAGICLINK_ADVERTISED_IP"] switch
+        {
+            null or "" => IPAddress.Loopback,
+            "auto" => GuessAddress(),
+            var ip => IPAddress.TryParse(ip, out var address) ? address : throw new InvalidOperationException($"MAGICLINK_ADVERTISED_IP={ip} is neither an IP address nor 'auto'."),
+        },
         ClusterId: config["MAGICLINK_CLUSTER_ID"] is { Length: > 0 } cluster ? cluster : DefaultClusterId,
         ServiceId: config["MAGICLINK_SERVICE_ID"] is { Length: > 0 } service ? service : DefaultServiceId,
         SessionLifetime: TimeSpan.FromSeconds(Seconds(config, "MAGICLINK_SESSION_TTL", 3600)),
-        LinkWriters: Count(config, "MAGICLINK_LINK_WRITERS", 4, max: 64));
+        LinkWriters: Count(config, "MAGICLINK_LINK_WRITERS", 4, max: 64),
+        ExposedDashboard: config["MAGICLINK_DASHBOARD_EXPOSE"]?.ToLowerInvariant() switch
+        {
+            null or "" or "false" or "0" => null,
+            "true" or "1" => config["MAGICLINK_DASHBOARD_USER"] is { Length: > 0 } user && config["MAGICLINK_DASHBOARD_PASSWORD"] is { Length: > 0 } password
+                ? new DashboardExposure(user, password)
+                : throw new InvalidOperationException(
+                    "MAGICLINK_DASHBOARD_EXPOSE is on: set MAGICLINK_DASHBOARD_USER and MAGICLINK_DASHBOARD_PASSWORD too, an exposed Orleans Dashboard asks for credentials."),
+            var other => throw new InvalidOperationException($"MAGICLINK_DASHBOARD_EXPOSE={other} must be true or false."),
+        });
 
     private static int Count(IConfiguration config, string key, int fallback, int max) =>
         config[key] is { Length: > 0 } text
@@ -52,12 +67,20 @@ public sealed record SiloSettings(
                 : throw new InvalidOperationException($"{key}={text} is not a TCP port.")
             : fallback;
 
-    // Silos on one machine talk over loopback; silos on many hosts need an address the others can
-    // reach, so take the first non-loopback IPv4 address unless one is given.
+    // Silos on one machine talk over loopback (the default, so nothing listens beyond this host
+    // unless asked); silos on many hosts need an address the others can reach: "auto" takes the
+    // first non-loopback IPv4 address, as containers with addresses unknown in advance need.
     private static IPAddress GuessAddress()
     {
         var addresses = Dns.GetHostAddresses(Dns.GetHostName());
         return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
             ?? IPAddress.Loopback;
     }
+}
+
+/// <summary>The Orleans Dashboard on every interface, behind HTTP Basic with these credentials.</summary>
+public sealed record DashboardExposure(string User, string Password)
+{
+    // Settings end up in logs and exception messages; the password must not.
+    public override string ToString() => $"DashboardExposure {{ User = {User} }}";
 }

@@ -28,6 +28,9 @@ public sealed partial class DashboardClient : IDisposable
 
     public static DashboardClient Anonymous(MagicLinkService service, bool followRedirects = true) => new(service.Http.BaseAddress!, followRedirects);
 
+    /// <summary>A browser talking to one particular API process.</summary>
+    public static DashboardClient At(Uri baseAddress) => new(baseAddress, followRedirects: true);
+
     /// <summary>Opens an account and signs in to it through the form.</summary>
     public static async Task<(TestAccount Account, string Email, DashboardClient Client)> SignedInAsync(MagicLinkService service, int credits = 100)
     {

@@ -26,6 +26,75 @@ public static class TestImages
         return data;
     }
 
+    /// <summary>
+    /// A decompression bomb: a valid PNG of one flat colour whose rows compress about 1,000 to 1, so a
+    /// few hundred kilobytes declare (and decode to) tens of megapixels. Written row by row, so making
+    /// it costs the test no more memory than the file.
+    /// </summary>
+    public static byte[] PngBomb(int width, int height, bool interlaced = false)
+    {
+        using var idat = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(idat, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            // Without interlacing every row is a filter byte and three bytes a pixel; an interlaced
+            // file is refused on its header, so its data only needs to be there.
+            var row = new byte[1 + width * 3];
+            for (var y = 0; y < height; y++)
+            {
+                zlib.Write(row);
+            }
+        }
+
+        using var png = new MemoryStream();
+        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8; // bits per channel
+        header[9] = 2; // RGB
+        header[12] = interlaced ? (byte)1 : (byte)0;
+        Chunk(png, "IHDR", header);
+        Chunk(png, "IDAT", idat.ToArray());
+        Chunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    /// <summary>Just the headers of a progressive JPEG declaring its size: enough to be judged, never to decode.</summary>
+    public static byte[] ProgressiveJpegHeader(int width, int height) =>
+    [
+        0xFF, 0xD8,
+        0xFF, 0xC2, 0x00, 0x11, 0x08, (byte)(height >> 8), (byte)height, (byte)(width >> 8), (byte)width, 0x03,
+        0x01, 0x11, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01,
+        0xFF, 0xD9,
+    ];
+
+    private static void Chunk(Stream png, string type, byte[] data)
+    {
+        Span<byte> length = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+        png.Write(length);
+        byte[] typed = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
+        png.Write(typed);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(length, Crc32(typed));
+        png.Write(length);
+    }
+
+    // The CRC-32 of PNG chunks (ISO 3309), bit by bit: a few kilobytes per test image.
+    private static uint Crc32(byte[] data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
     private static byte[] Draw(int width, int height, string label, SKEncodedImageFormat format)
     {
         var random = new Random(Guid.NewGuid().GetHashCode());
