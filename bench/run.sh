@@ -41,7 +41,8 @@ DRIFT_CLICKS="${BENCH_DRIFT_CLICKS:-200000}"
 DRIFT_MODE="${BENCH_DRIFT_MODE:-hot}"
 DRIFT_LIMIT="${BENCH_DRIFT_LIMIT:-3600}"
 MEMORY_LINKS="${BENCH_MEMORY_LINKS:-100000}"
-SPIN="${BENCH_SPIN:-}"
+SPIN="${BENCH_SPIN-0}"
+API_MODE="${BENCH_API:-separate}"
 PG_PORT="${BENCH_PG_PORT:-55460}"
 HTTP_PORT="${BENCH_HTTP_PORT:-$((PG_PORT + 1))}"
 DASHBOARD_PORT="${BENCH_DASHBOARD_PORT:-$((PG_PORT + 2))}"
@@ -66,9 +67,14 @@ esac
 # Only 0 is accepted: the runtime reads this variable as hexadecimal, so any other number would
 # be easy to get wrong.
 case "$SPIN" in
-  '') SPIN_TEXT="default (BENCH_SPIN unset)" ;;
-  0) SPIN_TEXT="off (DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 in the silo and the API)" ;;
-  *) ml_die "BENCH_SPIN='$SPIN' is not supported: leave it unset, or set it to 0" ;;
+  '') SPIN_TEXT="the runtime's default (BENCH_SPIN empty)" ;;
+  0) SPIN_TEXT="off (DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0, as run.sh runs it)" ;;
+  *) ml_die "BENCH_SPIN='$SPIN' is not supported: 0 (the default), or empty for the runtime's default" ;;
+esac
+case "$API_MODE" in
+  in-silo) API_TEXT="1 silo serving the API in its own process (MAGICLINK_SERVE_API=true)" ;;
+  separate) API_TEXT="1 silo + the API as its own process, an Orleans client (as run.sh and docker-compose run it)" ;;
+  *) ml_die "BENCH_API='$API_MODE' is neither in-silo nor separate" ;;
 esac
 
 RESULTS="$BENCH_DIR/results"
@@ -303,11 +309,14 @@ wait_http() {
 }
 
 started=$SECONDS
+[ "$API_MODE" = separate ] || export MAGICLINK_SERVE_API=true
 start_process silo src/Silo bin/Release/net10.0/MagicLink.Silo.dll
 SILO_PID="$STARTED_PID"
 wait_http silo "http://127.0.0.1:$DASHBOARD_PORT/health/live"
-start_process api src/Api bin/Release/net10.0/MagicLink.Api.dll
-API_PID="$STARTED_PID"
+if [ "$API_MODE" = separate ]; then
+  start_process api src/Api bin/Release/net10.0/MagicLink.Api.dll
+  API_PID="$STARTED_PID"
+fi
 API="http://127.0.0.1:$HTTP_PORT"
 wait_http API "$API/health/ready"
 log "service ready in $((SECONDS - started)) s (silo pid $SILO_PID, API pid $API_PID)"
@@ -318,7 +327,7 @@ run_loadgen() { # mode seconds loadgen-options...
   local mode="$1" seconds="$2" out="$WORK/loadgen-$1.out" snap="$WORK/snapshot-$1"
   shift 2
   dotnet "$LOADGEN" "$API" "$MAGICLINK_ADMIN_TOKEN" "$mode" "$CONCURRENCY" "$seconds" --warmup "$WARMUP" \
-    --cpu "silo=$SILO_PID,api=$API_PID,postgres=$PM_PID" \
+    --cpu "silo=$SILO_PID${API_PID:+,api=$API_PID},postgres=$PM_PID" \
     --at-window-start "$(printf '%q ' "${SNAPSHOT[@]}" -v db=magiclink -o "$snap-start")" \
     --at-window-end "$(printf '%q ' "${SNAPSHOT[@]}" -v db=magiclink -o "$snap-end")" "$@" >"$out" &
   CHILD_PID=$!
@@ -337,7 +346,7 @@ log "LoadGen spread ($LINKS links): $CONCURRENCY clients, $WARMUP s warm-up + $D
 run_loadgen spread "$DURATION" --links "$LINKS"
 SPREAD="$RESULT"
 SILO_RSS="$(rss "$SILO_PID")"
-API_RSS="$(rss "$API_PID")"
+API_RSS="$(if [ -n "$API_PID" ]; then rss "$API_PID"; else echo "(in the silo's process)"; fi)"
 log "peak RSS after hot and spread: silo $SILO_RSS, API $API_RSS"
 DRIFT="RESULT mode=drift skipped=1"
 if [ "$DRIFT_CLICKS" -gt 0 ]; then
@@ -489,7 +498,7 @@ cpu_row() { # label RESULT-line
   echo "PostgreSQL $PG_VERSION on 127.0.0.1, same server for both: $PG_SETTINGS"
   echo "durability: fsync and synchronous_commit are ON for the service and for pgbench alike (each commit waits for the WAL flush)"
   echo "load: $CONCURRENCY concurrent clients, closed loop, $DURATION s measured after $WARMUP s warm-up; spread = $LINKS links / rows"
-  echo "service: 1 silo + API (MAGICLINK_REDEEM_RATE_LIMIT=0), POST /l/{token} -> 303 over HTTP/1.1 keep-alive, LoadGen on the same machine"
+  echo "service: $API_TEXT; MAGICLINK_REDEEM_RATE_LIMIT=0; POST /l/{token} -> 303 over HTTP/1.1 keep-alive, LoadGen on the same machine"
   echo "thread-pool spinning in the silo and the API: $SPIN_TEXT"
   echo "pgbench: -M prepared -c $CONCURRENCY -j $JOBS, bench/pgbench/click.sql (UPDATE counter row + INSERT session row, one transaction)"
   echo "per click: deltas over the measured window / accepted clicks. stmts: top-level statements (pg_stat_statements, without"

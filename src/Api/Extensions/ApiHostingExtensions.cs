@@ -20,7 +20,11 @@ public static class ApiHostingExtensions
 {
     private const long MaxJsonBody = 2 * 1024 * 1024;
 
-    public static WebApplicationBuilder AddMagicLinkApi(this WebApplicationBuilder builder)
+    /// <param name="silo">
+    /// The cluster client of a silo in this same process, when the API runs inside it; otherwise the
+    /// API joins the cluster as a client through the membership table.
+    /// </param>
+    public static WebApplicationBuilder AddMagicLinkApi(this WebApplicationBuilder builder, IClusterClient? silo = null)
     {
         var settings = ApiSettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
@@ -31,17 +35,27 @@ public static class ApiHostingExtensions
         builder.WebHost.UseUrls($"http://0.0.0.0:{settings.HttpPort}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxJsonBody);
 
-        builder.UseOrleansClient(client => client
-            .Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = settings.ClusterId;
-                o.ServiceId = settings.ServiceId;
-            })
-            .UseAdoNetClustering(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = settings.Database;
-            }));
+        if (silo is null)
+        {
+            builder.UseOrleansClient(client => client
+                .Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = settings.ClusterId;
+                    o.ServiceId = settings.ServiceId;
+                })
+                .UseAdoNetClustering(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = settings.Database;
+                }));
+        }
+        else
+        {
+            // Grain calls stay in the process: no gateway hop, no serialization of the click.
+            builder.Services.AddSingleton(silo);
+            builder.Services.AddSingleton<IGrainFactory>(silo);
+        }
+
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.Database));
 
         builder.Services.ConfigureHttpJsonOptions(o => Wire.Configure(o.SerializerOptions));

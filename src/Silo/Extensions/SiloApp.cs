@@ -7,6 +7,13 @@ namespace MagicLink.Silo.Extensions;
 /// <summary>The silo process: Orleans, the dashboard on its own port, and a liveness probe.</summary>
 public static class SiloApp
 {
+    /// <summary>
+    /// The API on its own port and pipeline, calling this silo's grains in process
+    /// (MAGICLINK_SERVE_API): one process for a single box, no gateway hop per request.
+    /// </summary>
+    public static WebApplication BuildApi(WebApplication silo, string[] args, Action<IServiceCollection>? configure = null) =>
+        MagicLink.Api.Extensions.ApiApp.Build(args, configure, silo.Services.GetRequiredService<IClusterClient>());
+
     public static WebApplication Build(string[] args, Action<ISiloBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);

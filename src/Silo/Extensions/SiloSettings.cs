@@ -14,7 +14,8 @@ public sealed record SiloSettings(
     string ServiceId,
     TimeSpan SessionLifetime,
     int LinkWriters,
-    DashboardExposure? ExposedDashboard)
+    DashboardExposure? ExposedDashboard,
+    bool ServeApi)
 {
     public const string DefaultClusterId = "magiclink";
     public const string DefaultServiceId = "magiclink";
@@ -44,7 +45,15 @@ public sealed record SiloSettings(
                 : throw new InvalidOperationException(
                     "MAGICLINK_DASHBOARD_EXPOSE is on: set MAGICLINK_DASHBOARD_USER and MAGICLINK_DASHBOARD_PASSWORD too, an exposed Orleans Dashboard asks for credentials."),
             var other => throw new InvalidOperationException($"MAGICLINK_DASHBOARD_EXPOSE={other} must be true or false."),
-        });
+        },
+        ServeApi: Flag(config, "MAGICLINK_SERVE_API"));
+
+    private static bool Flag(IConfiguration config, string key) => config[key]?.ToLowerInvariant() switch
+    {
+        null or "" or "false" or "0" => false,
+        "true" or "1" => true,
+        var other => throw new InvalidOperationException($"{key}={other} must be true or false."),
+    };
 
     private static int Count(IConfiguration config, string key, int fallback, int max) =>
         config[key] is { Length: > 0 } text

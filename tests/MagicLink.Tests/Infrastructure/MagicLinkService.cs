@@ -19,13 +19,15 @@ public sealed class MagicLinkService : IAsyncDisposable
     private readonly List<WebApplication?> _silos = [];
     private readonly Dictionary<string, string> _extra;
     private readonly TimeProvider? _time;
+    private readonly bool _apiInSilo;
     private readonly List<WebApplication> _apis = [];
 
-    private MagicLinkService(string database, Dictionary<string, string> extra, TimeProvider? time)
+    private MagicLinkService(string database, Dictionary<string, string> extra, TimeProvider? time, bool apiInSilo)
     {
         Database = database;
         _extra = extra;
         _time = time;
+        _apiInSilo = apiInSilo;
         HttpPort = FreePort.Next();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(60) };
     }
@@ -49,12 +51,13 @@ public sealed class MagicLinkService : IAsyncDisposable
 
     /// <summary>
     /// Starts the service. <paramref name="time"/> replaces the domain clock (expiry, timestamps) in
-    /// every silo and API, never the clock Orleans itself runs on.
+    /// every silo and API, never the clock Orleans itself runs on. With <paramref name="apiInSilo"/>
+    /// the API runs inside the first silo's process (MAGICLINK_SERVE_API), as the silo's Program does.
     /// </summary>
     public static async Task<MagicLinkService> StartAsync(
-        int silos = 1, Dictionary<string, string>? settings = null, string? database = null, TimeProvider? time = null)
+        int silos = 1, Dictionary<string, string>? settings = null, string? database = null, TimeProvider? time = null, bool apiInSilo = false)
     {
-        var service = new MagicLinkService(database ?? await TestDatabase.CreateAsync(), settings ?? [], time);
+        var service = new MagicLinkService(database ?? await TestDatabase.CreateAsync(), settings ?? [], time, apiInSilo);
         for (var i = 0; i < silos; i++)
         {
             await service.StartSiloAsync();
@@ -96,18 +99,21 @@ public sealed class MagicLinkService : IAsyncDisposable
 
     private async Task StartApiAsync(int port)
     {
-        var api = ApiApp.Build(Args(new()
+        var args = Args(new()
         {
             ["MAGICLINK_HTTP_PORT"] = port.ToString(),
             ["MAGICLINK_PUBLIC_URL"] = $"http://127.0.0.1:{HttpPort}",
             ["MAGICLINK_ADMIN_TOKEN"] = AdminToken,
-        }), services =>
+        });
+        void Configure(IServiceCollection services)
         {
             if (_time is not null)
             {
                 services.AddKeyedSingleton(Clock.Key, _time);
             }
-        });
+        }
+
+        var api = _apiInSilo ? SiloApp.BuildApi(_silos[0]!, args, Configure) : ApiApp.Build(args, Configure);
         await api.StartAsync();
         _apis.Add(api);
     }
