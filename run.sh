@@ -15,6 +15,9 @@ export MAGICLINK_PUBLIC_URL="${MAGICLINK_PUBLIC_URL:-http://localhost:$MAGICLINK
 MAGICLINK_DATA_DIR="$(ml_abs_dir "${MAGICLINK_DATA_DIR:-$ROOT/.data}")" || ml_die "cannot create the data dir"
 export MAGICLINK_DATA_DIR
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Idle thread-pool threads spin before they sleep; on a small box that spinning took CPU the
+# click needed (bench/README.md). Set it to empty to get the runtime's default back.
+export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${DOTNET_ThreadPool_UnfairSemaphoreSpinLimit-0}"
 cd "$ROOT"
 
 LOG_DIR="$MAGICLINK_DATA_DIR/logs"

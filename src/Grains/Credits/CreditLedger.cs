@@ -92,14 +92,7 @@ public sealed class CreditLedger(NpgsqlDataSource database)
             "SELECT session_id FROM credit_holds WHERE account_id = $1 AND reserved_at < $2 AND NOT leased ORDER BY reserved_at LIMIT 500");
         command.Parameters.Add(new NpgsqlParameter { Value = accountId });
         command.Parameters.Add(new NpgsqlParameter { Value = before });
-        var holds = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            holds.Add(reader.GetString(0));
-        }
-
-        return holds;
+        return await command.ReadTextColumnAsync();
     }
 
     private async Task<long> CallAsync(string sql, params object[] parameters)

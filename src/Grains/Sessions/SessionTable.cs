@@ -43,13 +43,6 @@ public sealed class SessionTable(NpgsqlDataSource database)
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        var due = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            due.Add(reader.GetString(0));
-        }
-
-        return due;
+        return await command.ReadTextColumnAsync();
     }
 }

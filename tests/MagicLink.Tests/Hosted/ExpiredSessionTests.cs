@@ -5,7 +5,7 @@ using static MagicLink.Tests.Hosted.HostedSteps;
 
 namespace MagicLink.Tests.Hosted;
 
-public sealed class MovableClockFixture : ServiceFixture
+public class MovableClockFixture : ServiceFixture
 {
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 

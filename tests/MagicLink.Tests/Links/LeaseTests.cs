@@ -2,17 +2,12 @@ using System.Net;
 using System.Text.Json.Nodes;
 using MagicLink.Grains.Sessions;
 using MagicLink.Tests.Infrastructure;
-using Microsoft.Extensions.Time.Testing;
 using static MagicLink.Tests.Infrastructure.ProblemAssert;
 
 namespace MagicLink.Tests.Links;
 
-public sealed class LeaseFixture : ServiceFixture
+public sealed class LeaseFixture : MagicLink.Tests.Hosted.MovableClockFixture
 {
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
-
-    protected override TimeProvider? Clock => Time;
-
     protected override Dictionary<string, string> Settings => new() { ["MAGICLINK_REDEEM_RATE_LIMIT"] = "0" };
 }
 
