@@ -43,10 +43,11 @@ public static class ApiHostingExtensions
                     o.ClusterId = settings.ClusterId;
                     o.ServiceId = settings.ServiceId;
                 })
+                .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = Deadlines.GrainCall)
                 .UseAdoNetClustering(o =>
                 {
                     o.Invariant = "Npgsql";
-                    o.ConnectionString = settings.Database;
+                    o.ConnectionString = Postgres.Tuned(settings.Database);
                 }));
         }
         else
@@ -56,7 +57,7 @@ public static class ApiHostingExtensions
             builder.Services.AddSingleton<IGrainFactory>(silo);
         }
 
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.Database));
+        builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(Postgres.Tuned(settings.Database)));
 
         builder.Services.ConfigureHttpJsonOptions(o => Wire.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>

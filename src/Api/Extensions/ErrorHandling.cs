@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
 using Orleans.Storage;
 
 namespace MagicLink.Api.Extensions;
@@ -16,8 +17,8 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
             InconsistentStateException => (StatusCodes.Status503ServiceUnavailable, "Try again",
                 "Another copy of this object changed it at the same moment; nothing was applied. Retry the request."),
-            OrleansException or TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
-                "The service is briefly unavailable; nothing was applied. Retry the request."),
+            _ when IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+                "The service is briefly unavailable; retry the request."),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "Something went wrong on our side."),
         };
         if (status >= 500)
@@ -33,5 +34,27 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    /// <summary>
+    /// A silo or the database out of reach, here or behind a grain call: an exception from Npgsql
+    /// (timeouts included), a grain call past its deadline, or one Orleans could not bring back as
+    /// its own type. The request may or may not have been applied (a commit whose answer was lost);
+    /// every write of the service is safe to repeat, so "try again" is the right answer.
+    /// </summary>
+    private static bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is NpgsqlException or TimeoutException or OrleansException or System.Net.Sockets.SocketException
+                || (e is Orleans.Serialization.UnavailableExceptionFallbackException fallback
+                    && fallback.ExceptionType is { } type
+                    && (type.Contains("Npgsql", StringComparison.Ordinal) || type.Contains("Timeout", StringComparison.Ordinal))))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

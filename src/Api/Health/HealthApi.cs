@@ -23,13 +23,16 @@ public static class HealthApi
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
+            // Red within seconds of PostgreSQL going quiet, not after a connect and a command timeout.
+            using var quick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            quick.CancelAfter(TimeSpan.FromSeconds(3));
             try
             {
                 await using var command = database.CreateCommand("SELECT 1");
-                await command.ExecuteScalarAsync(cancellationToken);
+                await command.ExecuteScalarAsync(quick.Token);
                 return HealthCheckResult.Healthy();
             }
-            catch (NpgsqlException e)
+            catch (Exception e) when (e is NpgsqlException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 return HealthCheckResult.Unhealthy("PostgreSQL does not answer.", e);
             }

@@ -19,12 +19,13 @@ public static class SiloHostingExtensions
     /// <summary>Everything a silo of this service needs: PostgreSQL for membership, state and reminders.</summary>
     public static ISiloBuilder AddMagicLinkSilo(this ISiloBuilder silo, SiloSettings settings)
     {
-        var database = Tuned(settings.Database);
+        var database = Postgres.Tuned(settings.Database);
         silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = settings.ClusterId;
                 o.ServiceId = settings.ServiceId;
             })
+            .Configure<SiloMessagingOptions>(o => o.ResponseTimeout = Deadlines.GrainCall)
             // Listening on the advertised address only: loopback unless MAGICLINK_ADVERTISED_IP names another.
             .ConfigureEndpoints(settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false)
             .UseAdoNetClustering(o =>
@@ -56,30 +57,5 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton<ExpiryBuckets>();
         silo.Services.AddSingleton(new SessionSettings(settings.SessionLifetime));
         return silo;
-    }
-
-    /// <summary>
-    /// Connection settings that measured better on the click path, unless the connection string
-    /// sets them: no pool reset (a DISCARD ALL per use, and it would drop prepared statements) and
-    /// automatic preparation of the statements every click repeats.
-    /// </summary>
-    private static string Tuned(string connectionString)
-    {
-        // Npgsql's own builder knows every keyword, so it cannot tell a default from one that was set.
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        bool Given(params string[] keys) => keys.Any(given.ContainsKey);
-        var tuned = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!Given("No Reset On Close", "NoResetOnClose"))
-        {
-            tuned.NoResetOnClose = true;
-        }
-
-        if (!Given("Max Auto Prepare", "MaxAutoPrepare"))
-        {
-            tuned.MaxAutoPrepare = 64;
-            tuned.AutoPrepareMinUsages = 2;
-        }
-
-        return tuned.ConnectionString;
     }
 }
