@@ -32,7 +32,10 @@ public sealed class DatabaseOutageTests
             await IsQuickRetryAsync(() => LinkSteps.ClickAsync(client, link));
             await IsQuickRetryAsync(() => account.Client.PostAsJsonAsync("/api/v1/links", new
             {
-                name = "During the outage", flow = "document", usage = new { type = "single" }, language = "en",
+                name = "During the outage",
+                flow = "document",
+                usage = new { type = "single" },
+                language = "en",
             }));
             await IsQuickRetryAsync(() => account.Client.GetAsync("/api/v1/links"));
             await IsQuickRetryAsync(() => service.Http.GetAsync("/health/ready"), header: false);
@@ -56,7 +59,10 @@ public sealed class DatabaseOutageTests
         Assert.Equal(HttpStatusCode.OK, (await service.Http.GetAsync("/health/ready")).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await account.Client.PostAsJsonAsync("/api/v1/links", new
         {
-            name = "After the outage", flow = "document", usage = new { type = "single" }, language = "en",
+            name = "After the outage",
+            flow = "document",
+            usage = new { type = "single" },
+            language = "en",
         })).StatusCode);
     }
 
