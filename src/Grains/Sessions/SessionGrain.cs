@@ -1,6 +1,8 @@
 using MagicLink.Grains.Credits;
 using MagicLink.Grains.Events;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace MagicLink.Grains.Sessions;
 
@@ -17,7 +19,8 @@ public sealed class SessionGrain(
     Publisher publisher,
     SessionTable table,
     ExpiryBuckets expiry,
-    SessionSettings settings) : Grain, ISessionGrain, IRemindable
+    SessionSettings settings,
+    ILogger<SessionGrain> log) : Grain, ISessionGrain, IRemindable
 {
     /// <summary>Below this the automated quality check flags an image as blurred.</summary>
     public const double MinSharpness = 25;
@@ -27,6 +30,10 @@ public sealed class SessionGrain(
 
     /// <summary>Built from the row its click wrote; the grain state is written on the first change.</summary>
     private bool _fromRow;
+
+    /// <summary>Retries settling and publishing while the database is away; null when nothing is owed.</summary>
+    private IGrainTimer? _catchingUp;
+    private bool _reminded;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -49,11 +56,7 @@ public sealed class SessionGrain(
         {
             // Finishing a settlement a crash interrupted calls the account; doing it in a turn of
             // its own keeps activation free of grain calls, so a grain waiting on us can't deadlock.
-            this.RegisterGrainTimer(async _ =>
-            {
-                await SettleCredit();
-                await Publish();
-            }, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            this.RegisterGrainTimer(_ => CatchUp(), TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -77,7 +80,7 @@ public sealed class SessionGrain(
             Raise("session.created");
             await expiry.ArmAsync(state.State.ExpiresAt);
             await state.WriteStateAsync();
-            await Publish();
+            await CatchUp();
             return new OpenSessionResult(Info(), NoCredit: false, Conflict: false);
         }
         catch
@@ -161,7 +164,7 @@ public sealed class SessionGrain(
         state.State.SubmittedAt = time.GetUtcNow();
         Raise("session.submitted");
         await state.WriteStateAsync();
-        await Publish();
+        await CatchUp();
         return Result(StepOutcome.Ok);
     }
 
@@ -184,8 +187,7 @@ public sealed class SessionGrain(
         state.State.CompletedAt = time.GetUtcNow();
         Raise(decision == Decision.Approved ? "session.approved" : "session.denied");
         await state.WriteStateAsync();
-        await SettleCredit();
-        await Publish();
+        await CatchUp();
         return Result(StepOutcome.Ok);
     }
 
@@ -198,10 +200,10 @@ public sealed class SessionGrain(
         }
 
         await ExpireIfDue();
-        await SettleCredit();
+        await CatchUp();
         // Once submitted, time no longer ends the session: only a review does.
         var done = state.State.Status is not (SessionStatus.Pending or SessionStatus.InProgress);
-        if (await Publish() && (reminderName == PublishReminder || done))
+        if (_catchingUp is null && (reminderName == PublishReminder || done))
         {
             await this.Forget(reminderName);
         }
@@ -273,8 +275,7 @@ public sealed class SessionGrain(
             state.State.CompletedAt = time.GetUtcNow();
             Raise("session.expired");
             await state.WriteStateAsync();
-            await SettleCredit();
-            await Publish();
+            await CatchUp();
         }
     }
 
@@ -284,7 +285,7 @@ public sealed class SessionGrain(
         state.State.StartedAt = time.GetUtcNow();
         Raise("session.started");
         await state.WriteStateAsync();
-        await Publish();
+        await CatchUp();
     }
 
     /// <summary>
@@ -328,8 +329,49 @@ public sealed class SessionGrain(
             return true;
         }
 
-        await this.RegisterOrUpdateReminder(PublishReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         return false;
+    }
+
+    /// <summary>
+    /// What follows a state write: settle the credit, publish the listing row and the events. The
+    /// write already made the change real, so the call that made it succeeds whatever happens
+    /// here; while the database is away this is retried every few seconds (and, once it can be
+    /// written, by a reminder that outlives this activation), until nothing is owed.
+    /// </summary>
+    private async Task CatchUp()
+    {
+        try
+        {
+            await SettleCredit();
+            if (await Publish())
+            {
+                _catchingUp?.Dispose();
+                _catchingUp = null;
+                return;
+            }
+        }
+        catch (Exception e) when (e is not InconsistentStateException)
+        {
+            log.LogWarning(e, "Session {Id} could not settle or publish yet; retrying", Id);
+        }
+
+        _catchingUp ??= this.RegisterGrainTimer(async cancellation =>
+        {
+            if (!_reminded)
+            {
+                try
+                {
+                    await this.RegisterOrUpdateReminder(PublishReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), cancellation);
+                    _reminded = true;
+                }
+                catch (Exception e)
+                {
+                    log.LogDebug(e, "Session {Id} cannot write its reminder yet", Id);
+                }
+            }
+
+            await CatchUp();
+        }, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)) { KeepAlive = true });
     }
 
     private StepResult Result(StepOutcome outcome) => new(outcome, Known ? Info() : null, []);
