@@ -46,6 +46,7 @@ public static class SiloHostingExtensions
                 o.Invariant = Invariant;
                 o.ConnectionString = database;
             });
+        silo.AddIncomingGrainCallFilter<DatabaseErrors>();
         silo.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(database));
         silo.Services.AddSingleton<Publisher>();

@@ -13,7 +13,35 @@ public static class SchemaMigrator
     // An arbitrary constant shared by every migrator of this schema ("MLSCHEMA" in ASCII).
     private const long LockKey = 0x4D4C534348454D41;
 
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Applies what is missing. A database that is starting, restarting or briefly unreachable is
+    /// waited for (up to <see cref="Patience"/>), so a silo started at such a moment does not crash.
+    /// </summary>
     public static async Task ApplyAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTimeOffset.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                await ApplyOnceAsync(connectionString, cancellationToken);
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException { IsTransient: true } || e.InnerException is NpgsqlException { IsTransient: true })
+            {
+                if (DateTimeOffset.UtcNow >= deadline)
+                {
+                    throw;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+    }
+
+    private static async Task ApplyOnceAsync(string connectionString, CancellationToken cancellationToken)
     {
         EnsureDatabase.For.PostgresqlDatabase(connectionString);
 
