@@ -6,7 +6,7 @@
 # the database and prints one line per check; exit code 0 only when every discrepancy count is 0.
 # See chaos/README.md.
 #
-# Knobs (environment): CHAOS_SECONDS (90) seconds of load, CHAOS_CLIENTS (32) concurrent clicking
+# Knobs (environment): CHAOS_SECONDS (75) seconds of load, CHAOS_CLIENTS (32) concurrent clicking
 # clients, CHAOS_FLOW_CLIENTS (4) clients walking sessions through the hosted flow,
 # CHAOS_FREEZE_SECONDS (15) seconds PostgreSQL stays frozen, CHAOS_TIMEOUT (30) seconds a request
 # may take before its answer counts as lost, CHAOS_SETTLE (120) seconds the reconciliation may wait
@@ -26,7 +26,7 @@ fi
 # shellcheck source=../scripts/postgres.sh
 source "$ROOT/scripts/postgres.sh"
 
-SECONDS_OF_LOAD="${CHAOS_SECONDS:-90}"
+SECONDS_OF_LOAD="${CHAOS_SECONDS:-75}"
 CLIENTS="${CHAOS_CLIENTS:-32}"
 FLOW_CLIENTS="${CHAOS_FLOW_CLIENTS:-4}"
 FREEZE="${CHAOS_FREEZE_SECONDS:-15}"
@@ -240,7 +240,8 @@ restart_silo 2
 # 2. the silo hosting the hottest link, read from the Orleans Dashboards' grain statistics.
 at 28
 DASHBOARDS="$(printf 'http://127.0.0.1:%s,' "${DASHBOARD_PORTS[@]}")"
-HOT_PORT="$("${CHAOS[@]}" hot-silo --dashboards "${DASHBOARDS%,}" --sample 3 | sed -n 's/^HOT_SILO_PORT=//p' || true)"
+HOT_PORT="$("${CHAOS[@]}" hot-silo --dashboards "${DASHBOARDS%,}" --sample 3 --within $((SECONDS_OF_LOAD / 10 + 5)) \
+  | sed -n 's/^HOT_SILO_PORT=//p' || true)"
 if HOT="$(silo_index_of_port "${HOT_PORT:-none}")"; then
   kill_silo "$HOT" "hosts the hottest link (silo port $HOT_PORT has the most link grain calls)"
 else
@@ -248,6 +249,7 @@ else
   kill_silo 0 "hot silo NOT found from the dashboards; killing silo1 instead"
 fi
 at 40
+sleep 2 # at least a moment down, however long the search took
 restart_silo "$HOT"
 
 # 3. PostgreSQL restart (fast: active connections are closed).

@@ -18,8 +18,29 @@ internal static partial class HotSilo
     {
         var dashboards = options.Text("dashboards").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var sample = TimeSpan.FromSeconds(options.Number("sample", 3));
+        var within = TimeSpan.FromSeconds(options.Number("within", 20));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        // A dashboard answers 500 while the cluster still lists a silo that was killed (its
+        // statistics are gathered from every silo): ask again until one answers.
+        do
+        {
+            if (await FindAsync(http, dashboards, sample) is { } port)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"HOT_SILO_PORT={port}"));
+                return 0;
+            }
 
+            await Task.Delay(1000);
+        }
+        while (watch.Elapsed < within);
+
+        Program.Log($"no dashboard told where the link grains are busy within {within.TotalSeconds:F0} s");
+        return 1;
+    }
+
+    private static async Task<int?> FindAsync(HttpClient http, string[] dashboards, TimeSpan sample)
+    {
         foreach (var dashboard in dashboards)
         {
             var first = await ReadAsync(http, dashboard);
@@ -44,12 +65,10 @@ internal static partial class HotSilo
                 continue;
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"HOT_SILO_PORT={port}"));
-            return 0;
+            return port;
         }
 
-        Program.Log("no dashboard told where the link grains are busy");
-        return 1;
+        return null;
     }
 
     /// <summary>Calls answered by link grains so far, per silo address; null when the dashboard did not answer.</summary>

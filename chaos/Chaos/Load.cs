@@ -172,7 +172,7 @@ internal static class Load
     private static async Task<FlowRecord> FlowAsync(HttpClient http, AuthenticationHeaderValue basic, string location, TimeSpan timeout, Random random)
     {
         var steps = new List<string>();
-        var (status, page) = await SendAsync(http, () =>
+        var (status, page) = await SendPatientlyAsync(http, () =>
         {
             var r = new HttpRequestMessage(HttpMethod.Get, SessionPath(location));
             r.Headers.Accept.ParseAdd("application/json");
@@ -197,7 +197,7 @@ internal static class Load
         foreach (var kind in missing)
         {
             var image = Png.Make(640 + random.Next(64), 480 + random.Next(48), random);
-            (status, _) = await SendAsync(http, () =>
+            (status, _) = await SendPatientlyAsync(http, () =>
             {
                 var form = new MultipartFormDataContent
                 {
@@ -217,7 +217,7 @@ internal static class Load
             }
         }
 
-        (status, _) = await SendAsync(http, () =>
+        (status, _) = await SendPatientlyAsync(http, () =>
         {
             var r = new HttpRequestMessage(HttpMethod.Post, SessionPath(location) + "/submit");
             r.Headers.Accept.ParseAdd("application/json");
@@ -230,7 +230,7 @@ internal static class Load
         }
 
         var decision = random.Next(2) == 0 ? "approved" : "denied";
-        (status, _) = await SendAsync(http, () =>
+        (status, _) = await SendPatientlyAsync(http, () =>
         {
             var r = new HttpRequestMessage(HttpMethod.Post, $"api/v1/sessions/{id}/review")
             {
@@ -247,6 +247,24 @@ internal static class Load
     {
         var path = Uri.TryCreate(location, UriKind.Absolute, out var absolute) ? absolute.AbsolutePath : location;
         return path.TrimStart('/');
+    }
+
+    /// <summary>
+    /// Like <see cref="SendAsync"/>, but a 503 (the service's "try again") is tried again after a
+    /// second, up to three times, as a person in the hosted flow would.
+    /// </summary>
+    private static async Task<(int Status, string? Body)> SendPatientlyAsync(HttpClient http, Func<HttpRequestMessage> make, TimeSpan timeout)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var answer = await SendAsync(http, make, timeout);
+            if (answer.Status != 503 || attempt == 4)
+            {
+                return answer;
+            }
+
+            await Task.Delay(1000);
+        }
     }
 
     /// <summary>Status and body of one request; status 0 when the answer was lost.</summary>
