@@ -261,7 +261,7 @@ ml_pg_as_owner "$PG_BIN/pg_ctl" restart -D "$PGDATA" -m fast -w -t 60 -l "$WORK/
 # 4. PostgreSQL frozen: every process of this instance stopped, then continued.
 at 70
 FROZEN="$(postgres_pids)"
-fault "SIGSTOP PostgreSQL for $FREEZE s (pids: $FROZEN)"
+fault "SIGSTOP PostgreSQL for $FREEZE s ($(wc -w <<<"$FROZEN") processes: the postmaster $(cut -d' ' -f1 <<<"$FROZEN") and its children)"
 # shellcheck disable=SC2086 # a list of pids
 kill -STOP $FROZEN 2>/dev/null || true
 sleep "$FREEZE"
@@ -284,7 +284,8 @@ for f in "${FAULTS[@]}"; do log "  $f"; done
 rc=0
 "${CHAOS[@]}" reconcile --api "$API" --db "$MAGICLINK_DB" --in "$OUT" --settle "$SETTLE" | tee "$OUT/table.txt" || rc=$?
 {
-  echo "faults: ${FAULTS[*]}"
+  echo "faults, in order:"
+  for f in "${FAULTS[@]}"; do echo "  $f"; done
   for name in silo1 silo2 silo3 api; do
     printf 'log %s: %s warn, %s fail, %s crit\n' "$name" "$(grep -c '^warn: ' "$LOG_DIR/$name.log" || true)" \
       "$(grep -c '^fail: ' "$LOG_DIR/$name.log" || true)" "$(grep -c '^crit: ' "$LOG_DIR/$name.log" || true)"
