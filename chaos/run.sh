@@ -209,12 +209,36 @@ until [ -s "$OUT/setup.json" ]; do
   sleep 0.2
 done
 LOAD_START=$SECONDS
-at() { # waits until the load has run for $1 percent of its duration
-  local target=$((LOAD_START + SECONDS_OF_LOAD * $1 / 100))
-  while [ "$SECONDS" -lt "$target" ]; do sleep 0.2; done
-}
 FAULTS=()
 fault() { log "FAULT: $*"; FAULTS+=("$(date -u +%H:%M:%S) $*"); }
+UNEXPECTED=0
+# A service process that ended without being killed here is reported (with its exit code: 143 is
+# a SIGTERM from outside, 0 a stop the process decided itself) and started again.
+check_alive() {
+  local i rc
+  for i in 0 1 2; do
+    [ -n "${SILO_PIDS[$i]}" ] && ! kill -0 "${SILO_PIDS[$i]}" 2>/dev/null || continue
+    rc=0
+    wait "${SILO_PIDS[$i]}" 2>/dev/null || rc=$?
+    UNEXPECTED=$((UNEXPECTED + 1))
+    fault "UNEXPECTED: silo$((i + 1)) (pid ${SILO_PIDS[$i]}) exited by itself with code $rc; starting it again"
+    printf '\n===== silo%s exited by itself (code %s) %s =====\n' "$((i + 1))" "$rc" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$LOG_DIR/silo$((i + 1)).log"
+    start_silo "$i"
+  done
+  if [ -n "$API_PID" ] && ! kill -0 "$API_PID" 2>/dev/null; then
+    rc=0
+    wait "$API_PID" 2>/dev/null || rc=$?
+    UNEXPECTED=$((UNEXPECTED + 1))
+    fault "UNEXPECTED: the API (pid $API_PID) exited by itself with code $rc; starting it again"
+    printf '\n===== api exited by itself (code %s) %s =====\n' "$rc" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$LOG_DIR/api.log"
+    start_process api src/Api bin/Release/net10.0/MagicLink.Api.dll
+    API_PID="$STARTED_PID"
+  fi
+}
+at() { # waits until the load has run for $1 percent of its duration, watching the processes
+  local target=$((LOAD_START + SECONDS_OF_LOAD * $1 / 100))
+  while [ "$SECONDS" -lt "$target" ]; do check_alive; sleep 0.2; done
+}
 
 silo_index_of_port() { local i; for i in 0 1 2; do [ "${SILO_PORTS[$i]}" != "$1" ] || { echo "$i"; return 0; }; done; return 1; }
 
@@ -223,6 +247,7 @@ kill_silo() { # index reason
   fault "kill -9 silo$((i + 1)) (pid ${SILO_PIDS[$i]}): $2"
   kill -KILL "${SILO_PIDS[$i]}" 2>/dev/null || true
   wait "${SILO_PIDS[$i]}" 2>/dev/null || true
+  SILO_PIDS[i]=""
   printf '\n===== silo%s killed (kill -9) %s =====\n' "$((i + 1))" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$LOG_DIR/silo$((i + 1)).log"
 }
 
@@ -270,20 +295,21 @@ kill -CONT $FROZEN 2>/dev/null || true
 fault "SIGCONT PostgreSQL"
 FROZEN=""
 
+while kill -0 "$LOAD_PID" 2>/dev/null; do check_alive; sleep 0.2; done
 load_rc=0
 wait "$LOAD_PID" || load_rc=$?
 LOAD_PID=""
 [ "$load_rc" -eq 0 ] || ml_die "the load exited with code $load_rc"
-for i in 0 1 2; do
-  kill -0 "${SILO_PIDS[$i]}" 2>/dev/null || { log "silo$((i + 1)) is not running; starting it again"; start_silo "$i"; }
-done
+check_alive
 
 # ---- reconcile ----------------------------------------------------------------------------
 log "faults, in order:"
 for f in "${FAULTS[@]}"; do log "  $f"; done
 rc=0
+[ "$UNEXPECTED" -eq 0 ] || log "WARNING: $UNEXPECTED service process(es) ended without being killed by this script (see the faults)"
 "${CHAOS[@]}" reconcile --api "$API" --db "$MAGICLINK_DB" --in "$OUT" --settle "$SETTLE" | tee "$OUT/table.txt" || rc=$?
 {
+  [ "$UNEXPECTED" -eq 0 ] || echo "UNEXPECTED EXITS: $UNEXPECTED (service processes that ended without being killed here; see below)"
   echo "faults, in order:"
   for f in "${FAULTS[@]}"; do echo "  $f"; done
   for name in silo1 silo2 silo3 api; do
