@@ -265,10 +265,10 @@ restart_silo 2
 # 2. the silo hosting the hottest link, read from the Orleans Dashboards' grain statistics.
 at 28
 DASHBOARDS="$(printf 'http://127.0.0.1:%s,' "${DASHBOARD_PORTS[@]}")"
-HOT_PORT="$("${CHAOS[@]}" hot-silo --dashboards "${DASHBOARDS%,}" --sample 3 --within $((SECONDS_OF_LOAD / 10 + 5)) \
-  | sed -n 's/^HOT_SILO_PORT=//p' || true)"
+HOT_FOUND="$("${CHAOS[@]}" hot-silo --dashboards "${DASHBOARDS%,}" --sample 3 --within $((SECONDS_OF_LOAD / 10 + 5)) || true)"
+HOT_PORT="$(sed -n 's/^HOT_SILO_PORT=//p' <<<"$HOT_FOUND")"
 if HOT="$(silo_index_of_port "${HOT_PORT:-none}")"; then
-  kill_silo "$HOT" "hosts the hottest link (silo port $HOT_PORT has the most link grain calls)"
+  kill_silo "$HOT" "hosts the hottest link (link grain calls in 3 s per silo: $(sed -n 's/^HOT_SILO_FIGURES=//p' <<<"$HOT_FOUND"))"
 else
   HOT=0
   kill_silo 0 "hot silo NOT found from the dashboards; killing silo1 instead"

@@ -65,6 +65,7 @@ internal static partial class HotSilo
                 continue;
             }
 
+            Console.WriteLine($"HOT_SILO_FIGURES={text}");
             return port;
         }
 

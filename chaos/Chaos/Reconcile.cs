@@ -363,7 +363,7 @@ internal static class Reconcile
             var w = Console.Out;
             w.WriteLine();
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"CHAOS RECONCILIATION  account {run.Account.Id}, {run.Links.Count} links, load {run.Started} .. {run.Ended}; attempt {attempts}, {after.TotalSeconds:F0} s after the load"));
+                $"CHAOS RECONCILIATION  account {run.Account.Id}, {run.Links.Count} links, load {run.Started} .. {run.Ended}; attempt {attempts}, checked within {after.TotalSeconds:F0} s after the load"));
             w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"check",-62} {"count",7} {"discrepancies",13}  figures"));
             w.WriteLine(new string('-', 120));
             foreach (var (name, seen, count, d) in lines)
