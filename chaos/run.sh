@@ -308,6 +308,16 @@ for f in "${FAULTS[@]}"; do log "  $f"; done
 rc=0
 [ "$UNEXPECTED" -eq 0 ] || log "WARNING: $UNEXPECTED service process(es) ended without being killed by this script (see the faults)"
 "${CHAOS[@]}" reconcile --api "$API" --db "$MAGICLINK_DB" --in "$OUT" --settle "$SETTLE" | tee "$OUT/table.txt" || rc=$?
+if [ "${CHAOS_SELF_CHECK:-0}" = 1 ]; then
+  # The checker's own test: the same records with three changes it must report (exit code 1).
+  log "self-check: reconciling tampered records; discrepancies expected"
+  if "${CHAOS[@]}" reconcile --api "$API" --db "$MAGICLINK_DB" --in "$OUT" --settle 5 --tamper 1 | tee "$OUT/self-check.txt"; then
+    log "SELF-CHECK FAILED: the tampered records reconciled"
+    rc=1
+  else
+    log "self-check passed: $(grep -o 'RECONCILIATION: [0-9]* discrepancies' "$OUT/self-check.txt")"
+  fi
+fi
 {
   [ "$UNEXPECTED" -eq 0 ] || echo "UNEXPECTED EXITS: $UNEXPECTED (service processes that ended without being killed here; see below)"
   echo "faults, in order:"

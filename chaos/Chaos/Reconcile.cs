@@ -24,6 +24,10 @@ internal static class Reconcile
         var settle = TimeSpan.FromSeconds(options.Number("settle", 90));
         var run = JsonSerializer.Deserialize<RunRecord>(await File.ReadAllTextAsync(Path.Combine(dir, "run.json")), Program.Json)
                   ?? throw new InvalidOperationException("run.json is empty");
+        if (options.Number("tamper", 0) == 1)
+        {
+            run = Tamper(run);
+        }
         using var http = Program.NewHttp(api, 32);
         var basic = Program.Basic(run.Account.ApiKey, run.Account.ApiSecret);
         await using var db = NpgsqlDataSource.Create(options.Text("db"));
@@ -326,6 +330,36 @@ internal static class Reconcile
         t.Check("events: session.created for every session", $"{sessions.Count} sessions", createdMissing);
         t.Check("events: session.approved/denied for every decision", $"{decided.Count} decided", decisionMissing);
         return t;
+    }
+
+    /// <summary>
+    /// The checker's own test (<c>--tamper 1</c>, CHAOS_SELF_CHECK=1 in run.sh): what the clients
+    /// saw, changed in three ways the checks must catch: a 303 of a link without lost answers
+    /// forgotten, a 303's Location swapped for another link's, a review's decision flipped.
+    /// </summary>
+    private static RunRecord Tamper(RunRecord run)
+    {
+        var clicks = run.Clicks.ToList();
+        var lostLinks = clicks.Where(c => c.Status == 0 || c.Status >= 500).Select(c => c.Link).ToHashSet();
+        var forget = clicks.FindIndex(c => c.Status == 303 && !lostLinks.Contains(c.Link));
+        var a = clicks.FindIndex(c => c.Status == 303 && c.Link == 0);
+        var b = clicks.FindIndex(c => c.Status == 303 && c.Link != 0 && clicks.IndexOf(c) != forget);
+        if (forget < 0 || a < 0 || b < 0)
+        {
+            throw new InvalidOperationException("nothing to tamper with");
+        }
+
+        (clicks[a], clicks[b]) = (clicks[a] with { Location = clicks[b].Location }, clicks[b] with { Location = clicks[a].Location });
+        Program.Log($"tampered: forgot a 303 of link {run.Links[clicks[forget].Link].Id}, swapped the Locations of two 303s, flipped a review");
+        clicks.RemoveAt(forget);
+        var flows = run.Flows.ToList();
+        var reviewed = flows.FindIndex(f => f.ReviewStatus == 200);
+        if (reviewed >= 0)
+        {
+            flows[reviewed] = flows[reviewed] with { Decision = flows[reviewed].Decision == "approved" ? "denied" : "approved" };
+        }
+
+        return run with { Clicks = clicks, Flows = flows };
     }
 
     private static HttpRequestMessage Authorized(HttpMethod method, string path, AuthenticationHeaderValue basic)

@@ -12,7 +12,8 @@ public sealed class ChaosAlone;
 /// Issue 12: a short chaos/run.sh (kill -9 of a silo, then of the silo hosting the hottest link,
 /// a PostgreSQL restart and a PostgreSQL freeze, all under load) reconciles with no discrepancy.
 /// It starts its own PostgreSQL and processes on its own ports (CHAOS_PG_PORT and the next ten),
-/// so it never touches the suite's database; it runs the solution test.sh has built.
+/// so it never touches the suite's database; it runs the solution test.sh has built. Its checker
+/// must also refuse tampered records (CHAOS_SELF_CHECK).
 /// </summary>
 [Collection(nameof(ChaosAlone))]
 public sealed class ChaosTests(ITestOutputHelper output)
@@ -43,6 +44,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
         start.Environment["CHAOS_TIMEOUT"] = "15";
         start.Environment["CHAOS_SETTLE"] = "45";
         start.Environment["CHAOS_BUILD"] = "chaos";
+        // The checker is also shown records it must refuse (a forgotten 303, swapped Locations,
+        // a flipped review): a checker that passes everything would pass this test too otherwise.
+        start.Environment["CHAOS_SELF_CHECK"] = "1";
         start.Environment["CHAOS_PG_PORT"] = Environment.GetEnvironmentVariable("CHAOS_TEST_PG_PORT") ?? "27480";
 
         var text = new StringBuilder();
@@ -89,6 +93,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         Assert.False(timedOut, $"chaos/run.sh did not finish within {Limit.TotalSeconds} s");
         Assert.Contains("CHAOS RECONCILIATION", all, StringComparison.Ordinal);
         Assert.Contains("RECONCILIATION: 0 discrepancies (PASS)", all, StringComparison.Ordinal);
+        Assert.Contains("self-check passed", all, StringComparison.Ordinal);
         Assert.Equal(0, process.ExitCode);
     }
 
