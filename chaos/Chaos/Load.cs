@@ -74,6 +74,12 @@ internal static class Load
                 {
                     gone[link] = true;
                 }
+                else if (click.Status == 0 && click.Ms < 1000)
+                {
+                    // Refused at once (nothing listening): a pause, or the records fill with
+                    // hundreds of thousands of these while the API is down.
+                    await Task.Delay(200);
+                }
 
                 if (click.Status == 303 && click.Location is { } location && ++n % 6 == 0)
                 {

@@ -341,17 +341,24 @@ internal static class Reconcile
     {
         var clicks = run.Clicks.ToList();
         var lostLinks = clicks.Where(c => c.Status == 0 || c.Status >= 500).Select(c => c.Link).ToHashSet();
+        // A 303 forgotten on a link with lost answers could be one of them: only a link without any.
         var forget = clicks.FindIndex(c => c.Status == 303 && !lostLinks.Contains(c.Link));
         var a = clicks.FindIndex(c => c.Status == 303 && c.Link == 0);
-        var b = clicks.FindIndex(c => c.Status == 303 && c.Link != 0 && clicks.IndexOf(c) != forget);
-        if (forget < 0 || a < 0 || b < 0)
+        var b = Enumerable.Range(0, clicks.Count).FirstOrDefault(i => i != forget && clicks[i].Status == 303 && clicks[i].Link != 0, -1);
+        if (a < 0 || b < 0)
         {
-            throw new InvalidOperationException("nothing to tamper with");
+            throw new InvalidOperationException("nothing to tamper with: no 303 on the hot link and on another");
         }
 
         (clicks[a], clicks[b]) = (clicks[a] with { Location = clicks[b].Location }, clicks[b] with { Location = clicks[a].Location });
-        Program.Log($"tampered: forgot a 303 of link {run.Links[clicks[forget].Link].Id}, swapped the Locations of two 303s, flipped a review");
-        clicks.RemoveAt(forget);
+        Program.Log(forget < 0
+            ? "tampered: swapped the Locations of two 303s, flipped a review (every link had lost answers: no 303 forgotten)"
+            : $"tampered: forgot a 303 of link {run.Links[clicks[forget].Link].Id}, swapped the Locations of two 303s, flipped a review");
+        if (forget >= 0)
+        {
+            clicks.RemoveAt(forget);
+        }
+
         var flows = run.Flows.ToList();
         var reviewed = flows.FindIndex(f => f.ReviewStatus == 200);
         if (reviewed >= 0)
