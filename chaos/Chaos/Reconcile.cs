@@ -318,6 +318,39 @@ internal static class Reconcile
         t.Info("  flows that stopped early (last step)", run.Flows.Count(f => f.ReviewStatus != 200), string.Join(", ", flowFailures));
         t.Check("reviews answered 200 are decided so (DB status)", $"{reviewed.Count} reviews", reviewMismatch);
 
+        // A review whose answer was lost (or 5xx) may have been applied: the API's session (its
+        // grain) tells; the listing row and the decision's event must then agree with it.
+        int lostApplied = 0, lostNotApplied = 0, lostDisagree = 0;
+        foreach (var f in run.Flows.Where(f => f.SessionId is not null && (f.ReviewStatus == 0 || f.ReviewStatus >= 500)))
+        {
+            var (status, body) = await Load.SendAsync(http, () => Authorized(HttpMethod.Get, $"api/v1/sessions/{f.SessionId}", basic), timeout);
+            if (status != 200 || body is null)
+            {
+                throw new InvalidOperationException($"GET /api/v1/sessions/{f.SessionId} answered {status}");
+            }
+
+            using var doc = JsonDocument.Parse(body);
+            var apiStatus = doc.RootElement.GetProperty("status").GetString();
+            if (apiStatus is not ("approved" or "denied"))
+            {
+                lostNotApplied++;
+                continue;
+            }
+
+            lostApplied++;
+            var rowStatus = sessions.TryGetValue(f.SessionId!, out var row) ? row.Status : "missing";
+            var hasEvent = events.Contains(("session." + apiStatus, f.SessionId!));
+            if (rowStatus != apiStatus || !hasEvent)
+            {
+                lostDisagree++;
+                t.Evidence.Add($"review of {f.SessionId} answered {f.ReviewStatus}; the API says {apiStatus}, the sessions row {rowStatus}, " +
+                               $"session.{apiStatus} event {(hasEvent ? "present" : "missing")}");
+            }
+        }
+
+        t.Info("  reviews whose answer was lost or 5xx: applied / not applied", lostApplied, string.Create(CultureInfo.InvariantCulture, $"{lostNotApplied} not applied"));
+        t.Check("reviews lost but applied: sessions row and event agree with the API", $"{lostApplied} applied", lostDisagree);
+
         // ---- events -------------------------------------------------------------------------
         var createdMissing = sessions.Keys.Count(s => !events.Contains(("session.created", s)));
         var decisionMissing = decided.Count(s => !events.Contains(("session." + s.Value.Status, s.Key)));
