@@ -349,7 +349,7 @@ internal static class Reconcile
         }
 
         t.Info("  reviews whose answer was lost or 5xx: applied / not applied", lostApplied, string.Create(CultureInfo.InvariantCulture, $"{lostNotApplied} not applied"));
-        t.Check("reviews lost but applied: sessions row and event agree with the API", $"{lostApplied} applied", lostDisagree);
+        t.Check("reviews lost but applied (API): sessions row and event agree", $"{lostApplied} applied", lostDisagree);
 
         // ---- events -------------------------------------------------------------------------
         var createdMissing = sessions.Keys.Count(s => !events.Contains(("session.created", s)));
@@ -438,14 +438,14 @@ internal static class Reconcile
             w.WriteLine();
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"CHAOS RECONCILIATION  account {run.Account.Id}, {run.Links.Count} links, load {run.Started} .. {run.Ended}; attempt {attempts}, checked within {after.TotalSeconds:F0} s after the load"));
-            w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"check",-62} {"count",7} {"discrepancies",13}  figures"));
-            w.WriteLine(new string('-', 120));
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"check",-68} {"count",7} {"discrepancies",13}  figures"));
+            w.WriteLine(new string('-', 126));
             foreach (var (name, seen, count, d) in lines)
             {
-                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-62} {count,7} {(d is { } n ? n.ToString(CultureInfo.InvariantCulture) : ""),13}  {seen}"));
+                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-68} {count,7} {(d is { } n ? n.ToString(CultureInfo.InvariantCulture) : ""),13}  {seen}"));
             }
 
-            w.WriteLine(new string('-', 120));
+            w.WriteLine(new string('-', 126));
             if (Evidence.Count > 0)
             {
                 w.WriteLine("evidence:");
