@@ -15,9 +15,23 @@ public sealed class DatabaseErrors : IIncomingGrainCallFilter
         {
             await context.Invoke();
         }
-        catch (NpgsqlException e)
+        catch (Exception e) when (FromDatabase(e) is { } database)
         {
-            throw new OrleansException($"The database did not answer {context.ImplementationMethod.Name}: {e.Message}");
+            throw new OrleansException($"The database failed {context.ImplementationMethod.Name}: {database.Message}");
         }
+    }
+
+    // Also when wrapped: the storage provider reports a failed state write with Npgsql's exception inside.
+    private static NpgsqlException? FromDatabase(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is NpgsqlException database)
+            {
+                return database;
+            }
+        }
+
+        return null;
     }
 }

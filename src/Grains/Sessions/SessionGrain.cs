@@ -79,7 +79,7 @@ public sealed class SessionGrain(
             state.State = SessionState.Opened(session, time.GetUtcNow(), session.Lifetime ?? settings.DefaultLifetime);
             Raise("session.created");
             await expiry.ArmAsync(state.State.ExpiresAt);
-            await state.WriteStateAsync();
+            await Save();
             await CatchUp();
             return new OpenSessionResult(Info(), NoCredit: false, Conflict: false);
         }
@@ -138,7 +138,7 @@ public sealed class SessionGrain(
         }
         else
         {
-            await state.WriteStateAsync();
+            await Save();
         }
 
         return Result(StepOutcome.Ok);
@@ -163,7 +163,7 @@ public sealed class SessionGrain(
         state.State.StartedAt ??= time.GetUtcNow();
         state.State.SubmittedAt = time.GetUtcNow();
         Raise("session.submitted");
-        await state.WriteStateAsync();
+        await Save();
         await CatchUp();
         return Result(StepOutcome.Ok);
     }
@@ -186,7 +186,7 @@ public sealed class SessionGrain(
         state.State.Status = decision == Decision.Approved ? SessionStatus.Approved : SessionStatus.Denied;
         state.State.CompletedAt = time.GetUtcNow();
         Raise(decision == Decision.Approved ? "session.approved" : "session.denied");
-        await state.WriteStateAsync();
+        await Save();
         await CatchUp();
         return Result(StepOutcome.Ok);
     }
@@ -274,7 +274,7 @@ public sealed class SessionGrain(
             state.State.Status = SessionStatus.Expired;
             state.State.CompletedAt = time.GetUtcNow();
             Raise("session.expired");
-            await state.WriteStateAsync();
+            await Save();
             await CatchUp();
         }
     }
@@ -284,7 +284,7 @@ public sealed class SessionGrain(
         state.State.Status = SessionStatus.InProgress;
         state.State.StartedAt = time.GetUtcNow();
         Raise("session.started");
-        await state.WriteStateAsync();
+        await Save();
         await CatchUp();
     }
 
@@ -309,7 +309,25 @@ public sealed class SessionGrain(
         var account = grains.GetGrain<IAccountGrain>(Spec.AccountId);
         _ = settled == CreditState.Charged ? await account.Charge(Id) : await account.Release(Id);
         state.State.Credit = settled;
-        await state.WriteStateAsync();
+        await Save();
+    }
+
+    /// <summary>
+    /// Writes the state. A failed write may still have landed (the answer was lost): this
+    /// activation's copy is then of unknown truth, so it goes, and the next call reads what storage
+    /// holds and finishes whatever that still owes (<see cref="CatchUp"/> at activation).
+    /// </summary>
+    private async Task Save()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     private void Raise(string type) =>
