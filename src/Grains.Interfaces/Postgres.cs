@@ -1,4 +1,6 @@
 using System.Data.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 
 namespace MagicLink.Grains;
 
@@ -36,4 +38,12 @@ public static class Postgres
 
         return builder.ConnectionString;
     }
+
+    /// <summary>
+    /// Lets a grain call that failed on the database fail its caller with Npgsql's own exception
+    /// (a 503 there). Without it Orleans has no codec for that exception, and the caller gets a
+    /// serialization failure in its place: a 500. Silos and API clients both need it.
+    /// </summary>
+    public static IServiceCollection AllowDatabaseExceptions(this IServiceCollection services) =>
+        services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
 }

@@ -58,6 +58,7 @@ public static class ApiHostingExtensions
         }
 
         builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(Postgres.Tuned(settings.Database)));
+        builder.Services.AllowDatabaseExceptions();
 
         builder.Services.ConfigureHttpJsonOptions(o => Wire.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>

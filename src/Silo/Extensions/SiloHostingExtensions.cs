@@ -46,7 +46,7 @@ public static class SiloHostingExtensions
                 o.Invariant = Invariant;
                 o.ConnectionString = database;
             });
-        silo.AddIncomingGrainCallFilter<DatabaseErrors>();
+        silo.Services.AllowDatabaseExceptions();
         silo.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(database));
         silo.Services.AddSingleton<Publisher>();

@@ -66,6 +66,37 @@ public sealed class DatabaseOutageTests
         })).StatusCode);
     }
 
+    [Fact]
+    public async Task Clicks_right_after_a_database_restart_are_accepted_or_told_to_try_again_never_a_500()
+    {
+        await using var postgres = await OwnPostgres.StartAsync();
+        await SchemaMigrator.ApplyAsync(postgres.ConnectionString);
+        await using var service = await MagicLinkService.StartAsync(
+            database: postgres.ConnectionString, settings: new() { ["MAGICLINK_REDEEM_RATE_LIMIT"] = "0" });
+        var account = await service.OpenAccountAsync(credits: 500);
+        var links = new List<System.Text.Json.Nodes.JsonObject>();
+        for (var i = 0; i < 8; i++)
+        {
+            links.Add(await LinkSteps.CreateAsync(account, new { type = "unlimited" }));
+        }
+
+        using var client = LinkSteps.NoRedirects(service.Http.BaseAddress!);
+        foreach (var link in links)
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, (await LinkSteps.ClickAsync(client, link)).StatusCode);
+        }
+
+        // Every pooled connection is now cut: the first statement on each fails on the database.
+        await postgres.RestartAsync();
+        var codes = await Task.WhenAll(links.SelectMany(link => Enumerable.Range(0, 5).Select(async _ =>
+        {
+            using var response = await LinkSteps.ClickAsync(client, link);
+            return response.StatusCode;
+        })));
+
+        Assert.All(codes, code => Assert.Contains(code, new[] { HttpStatusCode.SeeOther, HttpStatusCode.ServiceUnavailable }));
+    }
+
     private static async Task IsQuickRetryAsync(Func<Task<HttpResponseMessage>> send, bool header = true)
     {
         var watch = Stopwatch.StartNew();

@@ -30,6 +30,13 @@ public sealed class OwnPostgres : IAsyncDisposable
 
     public Task ThawAsync() => SignalAsync("CONT");
 
+    /// <summary>Stops the server (every connection is cut) and starts it again on the same port.</summary>
+    public async Task RestartAsync()
+    {
+        var port = (await File.ReadAllLinesAsync(Path.Combine(_dir, "pg", "postmaster.pid")))[3];
+        await ScriptAsync($"ml_stop_postgres '{_dir}' >&2 && ml_start_postgres '{_dir}' {port} --no-fsync >&2");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await ThawAsync();
