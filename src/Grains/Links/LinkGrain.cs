@@ -159,6 +159,7 @@ public sealed class LinkGrain(
         }
 
         var wanted = Link.Spec.Limit is { } limit ? Math.Min(clicks.Count, limit - Link.Used) : clicks.Count;
+        var spec = new NewSession(Link.Spec.AccountId, Id, ClientRef: null, Link.Spec.Flow, Link.Spec.Language, Lifetime: null, SuccessUrl: null, ErrorUrl: null);
         // A lease can shrink under us (the account takes unused credits back when it runs short);
         // the write then writes nothing and says so, and the turn asks again.
         for (var attempt = 0; ; attempt++)
@@ -179,9 +180,9 @@ public sealed class LinkGrain(
             }
 
             var now = time.GetUtcNow();
-            var opened = Enumerable.Range(0, accepted).Select(_ => SessionGrain.Describe(Ids.New(Ids.Session), SessionState.Opened(
-                new NewSession(Link.Spec.AccountId, Id, ClientRef: null, Link.Spec.Flow, Link.Spec.Language, Lifetime: null, SuccessUrl: null, ErrorUrl: null),
-                now, sessions.DefaultLifetime))).ToList();
+            var opened = Enumerable.Range(0, accepted)
+                .Select(_ => SessionGrain.Describe(Ids.New(Ids.Session), SessionState.Opened(spec, now, sessions.DefaultLifetime)))
+                .ToList();
             var exhausted = Link.Spec.Limit is { } max && Link.Used + accepted >= max;
             var events = opened.ConvertAll(s => PendingEvent.Raise("session.created", s.AccountId, s.Id, now, s));
             // Durable before the sessions are: a session must never miss its expiry.
