@@ -25,5 +25,10 @@ public static class Wire
     public static T Parse<T>(string name)
         where T : struct, Enum => Enum.Parse<T>(name.Replace("_", "", StringComparison.Ordinal), ignoreCase: true);
 
+    /// <summary>The enum value whose <see cref="Name{T}"/> is exactly <paramref name="name"/>; null for anything else.</summary>
+    public static T? TryParse<T>(string? name)
+        where T : struct, Enum =>
+        name is null ? null : Enum.GetValues<T>().Select(v => (T?)v).FirstOrDefault(v => Name(v!.Value) == name);
+
     public static readonly JsonSerializerOptions Json = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 }

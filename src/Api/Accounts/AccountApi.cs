@@ -1,5 +1,8 @@
+using System.Security.Claims;
 using MagicLink.Api.Access;
+using MagicLink.Api.Extensions;
 using MagicLink.Grains.Credits;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MagicLink.Api.Accounts;
 
@@ -8,12 +11,12 @@ public static class AccountApi
     /// <summary>The client's own account: <c>GET /api/v1/account</c>.</summary>
     public static RouteGroupBuilder MapAccountApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/account", async (HttpContext http, IGrainFactory grains) =>
-            await grains.GetGrain<IAccountGrain>(http.AccountId()).Get() is { } account
-                ? Results.Ok(AccountView.From(account))
-                : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "The account of this key no longer exists."))
-            .WithName("GetOwnAccount")
-            .WithSummary("The calling account with its credits.");
+        api.MapGet("/account", Get).WithTags("Account").WithName("GetOwnAccount").WithSummary("The calling account with its credits.");
         return api;
     }
+
+    private static async Task<Results<Ok<AccountView>, UnauthorizedProblem>> Get(ClaimsPrincipal user, IGrainFactory grains) =>
+        await grains.GetGrain<IAccountGrain>(user.AccountId()).Get() is { } account
+            ? TypedResults.Ok(AccountView.From(account))
+            : new UnauthorizedProblem("The account of this key no longer exists.");
 }

@@ -21,3 +21,6 @@ public sealed record OpenedAccountView(
 public sealed record OpenAccountRequest(string? Name, string? Email, string? Password, int? Credits);
 
 public sealed record AddCreditsRequest(int? Amount);
+
+/// <summary>The account's credits after a top-up.</summary>
+public sealed record CreditsAdded(CreditsView Credits);

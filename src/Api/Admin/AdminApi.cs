@@ -3,6 +3,7 @@ using MagicLink.Api.Accounts;
 using MagicLink.Api.Extensions;
 using MagicLink.Grains;
 using MagicLink.Grains.Credits;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MagicLink.Api.Admin;
 
@@ -15,28 +16,29 @@ public static class AdminApi
     {
         var admin = app.MapGroup("/admin/v1").RequireAdmin().WithTags("Admin");
 
-        admin.MapPost("/accounts", OpenAccount)
+        admin.MapPost("/accounts", OpenAccount).WithName("OpenAccount")
             .WithSummary("Opens a business account; the API secret is shown only in this answer.");
-        admin.MapGet("/accounts/{id}", GetAccount)
+        admin.MapGet("/accounts/{id}", GetAccount).WithName("GetAccount")
             .WithSummary("One account, without secrets.");
-        admin.MapPost("/accounts/{id}/credits", AddCredits)
+        admin.MapPost("/accounts/{id}/credits", AddCredits).WithName("AddCredits")
             .WithSummary("Tops up an account's credit balance.");
         return app;
     }
 
-    private static async Task<IResult> OpenAccount(HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Created<OpenedAccountView>, ValidationProblem, BodyProblem, ConflictProblem>> OpenAccount(
+        JsonBody<OpenAccountRequest> body, IGrainFactory grains)
     {
-        var (body, problem) = await JsonBody.ReadAsync<OpenAccountRequest>(http);
-        if (problem is not null)
+        if (body.Problem is { } refused)
         {
-            return problem;
+            return refused;
         }
 
+        var request = body.Value!;
         var check = new Validation();
-        var name = check.Text("name", body!.Name, 1, 200);
-        var email = check.Email("email", body.Email);
-        var password = check.Text("password", body.Password, 8, 200);
-        var credits = check.Number("credits", body.Credits, 0, MaxCredits);
+        var name = check.Text("name", request.Name, 1, 200);
+        var email = check.Email("email", request.Email);
+        var password = check.Text("password", request.Password, 8, 200);
+        var credits = check.Number("credits", request.Credits, 0, MaxCredits);
         if (!check.IsValid)
         {
             return check.Problem();
@@ -46,40 +48,40 @@ public static class AdminApi
         var opened = await grains.GetGrain<IAccountGrain>(id).Open(new NewAccount(name!, email!, password!, credits!.Value));
         if (opened.Error == OpenAccountError.EmailTaken)
         {
-            return Problems.Conflict("An account with this email already exists.");
+            return new ConflictProblem("An account with this email already exists.");
         }
 
         var account = opened.Account!;
-        return Results.Created($"/admin/v1/accounts/{account.Id}", new OpenedAccountView(
+        return TypedResults.Created($"/admin/v1/accounts/{account.Id}", new OpenedAccountView(
             account.Id, account.Name, account.Email, opened.ApiKey!, opened.ApiSecret!, CreditsView.From(account.Credits), account.CreatedAt));
     }
 
-    private static async Task<IResult> GetAccount(string id, IGrainFactory grains) =>
+    private static async Task<Results<Ok<AccountView>, NotFoundProblem>> GetAccount(string id, IGrainFactory grains) =>
         Ids.IsValid(id, Ids.Account) && await grains.GetGrain<IAccountGrain>(id).Get() is { } account
-            ? Results.Ok(AccountView.From(account))
+            ? TypedResults.Ok(AccountView.From(account))
             : Problems.NotFound("account");
 
-    private static async Task<IResult> AddCredits(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<CreditsAdded>, ValidationProblem, BodyProblem, NotFoundProblem>> AddCredits(
+        string id, JsonBody<AddCreditsRequest> body, IGrainFactory grains)
     {
         if (!Ids.IsValid(id, Ids.Account) || await grains.GetGrain<IAccountGrain>(id).Get() is null)
         {
             return Problems.NotFound("account");
         }
 
-        var (body, problem) = await JsonBody.ReadAsync<AddCreditsRequest>(http);
-        if (problem is not null)
+        if (body.Problem is { } refused)
         {
-            return problem;
+            return refused;
         }
 
         var check = new Validation();
-        var amount = check.Number("amount", body!.Amount, 1, MaxCredits);
+        var amount = check.Number("amount", body.Value!.Amount, 1, MaxCredits);
         if (!check.IsValid)
         {
             return check.Problem();
         }
 
         var credits = await grains.GetGrain<IAccountGrain>(id).AddCredits(amount!.Value);
-        return Results.Ok(new { credits = CreditsView.From(credits) });
+        return TypedResults.Ok(new CreditsAdded(CreditsView.From(credits)));
     }
 }

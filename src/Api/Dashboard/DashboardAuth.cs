@@ -1,50 +1,63 @@
 using System.Security.Claims;
+using MagicLink.Api.Access;
 using MagicLink.Grains;
 using MagicLink.Grains.Credits;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace MagicLink.Api.Dashboard;
 
 /// <summary>
-/// The dashboard's cookie session. Pages authenticate the cookie themselves, by scheme name, so the
-/// session means nothing anywhere else in the service.
+/// The dashboard's cookie session, behind its own scheme and policy, so the session means nothing
+/// anywhere else in the service. The signed-in account is the principal's
+/// <see cref="ClaimTypes.NameIdentifier"/>: <c>http.User.AccountId()</c>.
 /// </summary>
 public static class DashboardAuth
 {
     public const string Scheme = "Dashboard";
+    public const string Policy = "dashboard";
     public const string Root = "/dashboard";
 
     /// <summary>How long a sign-in lasts without use; each use renews it.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
-    private const string AccountItem = "magiclink.dashboard.account";
+
+    /// <summary>The policy, and the cookie's checks: a cookie whose account is gone signs out, a stranger goes to the sign-in form.</summary>
+    public static IServiceCollection AddDashboardAccess(this IServiceCollection services)
+    {
+        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddAuthenticationSchemes(Scheme).RequireClaim(ClaimTypes.NameIdentifier));
+        return services.PostConfigure<CookieAuthenticationOptions>(Scheme, Configure);
+    }
+
+    private static void Configure(CookieAuthenticationOptions options)
+    {
+        options.Events.OnValidatePrincipal = async context =>
+        {
+            // A cookie can outlive its account's database (a reset data dir that kept its keys).
+            var accountId = context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
+            if (!Ids.IsValid(accountId, Ids.Account)
+                || await context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IAccountGrain>(accountId!).Get() is null)
+            {
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(Scheme);
+            }
+        };
+        options.Events.OnRedirectToLogin = context =>
+        {
+            var request = context.HttpContext.Request;
+            context.Response.Redirect(SignInPage.PathFor(request.Method == HttpMethods.Get ? request.Path + request.QueryString : null));
+            return Task.CompletedTask;
+        };
+    }
 
     /// <summary>Every route of the group needs a signed-in account; anyone else goes to the sign-in form.</summary>
-    public static RouteGroupBuilder RequireDashboardLogin(this RouteGroupBuilder group) =>
-        group.AddEndpointFilter(async (context, next) =>
-        {
-            var http = context.HttpContext;
-            if (await SignedInAccountAsync(http) is not { } accountId)
-            {
-                return Results.Redirect(SignInPage.PathFor(http.Request.Method == HttpMethods.Get ? http.Request.Path + http.Request.QueryString : null));
-            }
+    public static RouteGroupBuilder RequireDashboardLogin(this RouteGroupBuilder group) => group.RequireAuthorization(Policy);
 
-            http.Items[AccountItem] = accountId;
-            return await next(context);
-        });
-
-    /// <summary>The account whose cookie came with the request, or null.</summary>
+    /// <summary>The account whose cookie came with the request, or null; for pages open to everyone.</summary>
     public static async Task<string?> SignedInAccountAsync(HttpContext http)
     {
         var result = await http.AuthenticateAsync(Scheme);
-        if (result.Principal?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } accountId || !Ids.IsValid(accountId, Ids.Account))
+        if (result.Principal?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } accountId)
         {
-            return null;
-        }
-
-        // A cookie can outlive its account's database (a reset data dir that kept its keys).
-        if (await http.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IAccountGrain>(accountId).Get() is null)
-        {
-            await SignOutAsync(http);
             return null;
         }
 
@@ -53,11 +66,10 @@ public static class DashboardAuth
         return accountId;
     }
 
-    public static string DashboardAccountId(this HttpContext http) =>
-        http.Items[AccountItem] as string ?? throw new InvalidOperationException("The route is not behind RequireDashboardLogin.");
+    public static string DashboardAccountId(this HttpContext http) => http.User.AccountId();
 
     public static Task SignInAsync(HttpContext http, string accountId) =>
-        http.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, accountId)], Scheme)));
+        http.SignInAsync(Scheme, AccessPolicies.Ticket(accountId, Scheme).Principal);
 
     public static Task SignOutAsync(HttpContext http) => http.SignOutAsync(Scheme);
 }

@@ -35,7 +35,7 @@ public static class DashboardEndpoints
     }
 
     /// <summary>After a form post: the browser fetches the next page with a GET, so a reload repeats nothing.</summary>
-    public static IResult SeeOther(string path) => new SeeOtherResult(path);
+    public static IResult SeeOther(string path) => new SeeOther(path);
 
     /// <summary>The posted form; anything else (JSON, no body) reads as an empty form and fails its checks.</summary>
     public static async Task<IFormCollection> FormAsync(HttpContext http) =>
@@ -73,15 +73,5 @@ public static class DashboardEndpoints
     /// <summary>An enum from its API spelling (<c>in_progress</c>); null for anything else.</summary>
     public static T? FromWire<T>(string? text)
         where T : struct, Enum =>
-        text is null ? null : Enum.GetValues<T>().Select(v => (T?)v).FirstOrDefault(v => Wire.Name(v!.Value) == text);
-
-    private sealed class SeeOtherResult(string path) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
-            httpContext.Response.Headers.Location = path;
-            return Task.CompletedTask;
-        }
-    }
+        Wire.TryParse<T>(text);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MagicLink.Api.Application;
 using MagicLink.Api.Extensions;
 using MagicLink.Grains;
 using MagicLink.Grains.Links;
@@ -7,14 +8,12 @@ using MagicLink.Grains.Sessions;
 namespace MagicLink.Api.Dashboard;
 
 /// <summary>
-/// The "Create link" form, held as typed so a refused form comes back filled in. Its rules are the
-/// ones of <c>POST /api/v1/links</c> (CONTRACT, "Links").
+/// The "Create link" form, held as typed so a refused form comes back filled in. Its rules are
+/// <see cref="LinkRules"/>, the ones of <c>POST /api/v1/links</c>.
 /// </summary>
 public sealed record LinkForm(
     string Name, string Flow, string Usage, string Limit, string ExpiresAt, string UtcOffset, string Language, string FormKey)
 {
-    private const int MaxLimit = 1_000_000;
-
     /// <summary>A fresh form; its key makes a double-submitted form create one link, as Idempotency-Key does.</summary>
     public static LinkForm Blank() =>
         new("", Wire.Name(Grains.Sessions.Flow.DocumentAndSelfie), Wire.Name(UsageType.Single), "", "", "", Languages.Default, NewKey());
@@ -28,51 +27,31 @@ public sealed record LinkForm(
     public (NewLink? Link, Dictionary<string, string> Errors) Validate(string accountId, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string>();
-        var name = Name.Trim();
-        if (name.Length is < 1 or > 200)
-        {
-            errors["name"] = "Give the link a name of 1 to 200 characters.";
-        }
-        else if (!Validation.IsPlainText(name))
-        {
-            errors["name"] = "The name cannot contain control characters such as tabs or line breaks.";
-        }
-
-        var flow = DashboardEndpoints.FromWire<Flow>(Flow);
-        if (flow is null)
-        {
-            errors["flow"] = "Choose what the person is asked for.";
-        }
+        var usage = DashboardEndpoints.FromWire<UsageType>(Usage);
 
         // A limit typed before switching away from multi use is ignored, not refused: the page hides
         // the field then, so the person cannot see it.
-        int? limit = null;
-        var usage = DashboardEndpoints.FromWire<UsageType>(Usage);
-        switch (usage)
-        {
-            case null:
-                errors["usage"] = "Choose how many times the link can be used.";
-                break;
-            case UsageType.Single:
-                limit = 1;
-                break;
-            case UsageType.Multi when int.TryParse(Limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 2 and <= MaxLimit:
-                limit = n;
-                break;
-            case UsageType.Multi:
-                errors["limit"] = $"A multi-use link needs a limit from 2 to {MaxLimit:N0}.";
-                break;
-        }
-
+        int? limit = usage == UsageType.Multi && int.TryParse(Limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
         var expiresAt = Expiry(errors, now);
-        if (!Languages.IsSupported(Language))
+        var draft = new LinkDraft(Name, DashboardEndpoints.FromWire<Flow>(Flow), usage, limit, expiresAt, Language);
+        var (link, broken) = LinkRules.Check(draft, accountId, now);
+        foreach (var rule in broken)
         {
-            errors["language"] = "Choose one of the listed languages.";
+            var (field, message) = rule switch
+            {
+                LinkRule.NameMissing or LinkRule.NameLength => ("name", $"Give the link a name of 1 to {LinkRules.MaxNameLength} characters."),
+                LinkRule.NameControlCharacters => ("name", "The name cannot contain control characters such as tabs or line breaks."),
+                LinkRule.FlowMissing => ("flow", "Choose what the person is asked for."),
+                LinkRule.UsageMissing => ("usage", "Choose how many times the link can be used."),
+                LinkRule.LimitMissing or LinkRule.LimitRange or LinkRule.LimitWithoutMulti =>
+                    ("limit", $"A multi-use link needs a limit from {LinkRules.MinLimit} to {LinkRules.MaxLimit:N0}."),
+                LinkRule.ExpiryInPast => ("expiresAt", "The expiry must be in the future."),
+                _ => ("language", "Choose one of the listed languages."),
+            };
+            errors.TryAdd(field, message);
         }
 
-        return errors.Count > 0
-            ? (null, errors)
-            : (new NewLink(accountId, name, flow!.Value, usage!.Value, limit, expiresAt, Language), errors);
+        return errors.Count > 0 ? (null, errors) : (link, errors);
     }
 
     /// <summary>The form field is the person's local time; the page script adds their UTC offset in minutes.</summary>
@@ -95,12 +74,6 @@ public sealed record LinkForm(
             ? minutes
             : 0;
         var expiresAt = new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeSpan.Zero).AddMinutes(offset);
-        if (expiresAt <= now)
-        {
-            errors["expiresAt"] = "The expiry must be in the future.";
-            return null;
-        }
-
         return expiresAt;
     }
 
@@ -133,7 +106,7 @@ public sealed record LinkForm(
                 </div>
                 <div class="form-row{Invalid(errors, "limit")}" data-limit-row>
                   <label for="link-limit">Limit</label>
-                  <input id="link-limit" name="limit" type="number" inputmode="numeric" min="2" max="{MaxLimit}" placeholder="2 to 1,000,000" value="{Html.Encode(Limit)}">
+                  <input id="link-limit" name="limit" type="number" inputmode="numeric" min="2" max="{LinkRules.MaxLimit}" placeholder="2 to 1,000,000" value="{Html.Encode(Limit)}">
                   {Error(errors, "limit")}
                 </div>
                 <div class="form-row span-2{Invalid(errors, "expiresAt")}">

@@ -1,6 +1,6 @@
 using MagicLink.Api.Extensions;
 using MagicLink.Api.Links;
-using MagicLink.Api.Redeem;
+using MagicLink.Api.Application;
 using MagicLink.Grains;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
@@ -39,7 +39,7 @@ public static class LinkPages
             return await ListPage(http, null, null, form, errors, shell, listings, tokens, settings, StatusCodes.Status400BadRequest);
         }
 
-        var id = await tokens.NewIdAsync(Ids.Link, accountId, "dashboard:" + form.FormKey);
+        var id = await http.RequestServices.GetRequiredService<IdempotentIds>().NewAsync(Ids.Link, accountId, "dashboard:" + form.FormKey);
         var result = await grains.GetGrain<ILinkGrain>(id).Create(link);
         if (result.Conflict)
         {
@@ -206,7 +206,7 @@ public static class LinkPages
     }
 
     private static Task<LinkInfo?> OwnedAsync(string id, HttpContext http, IGrainFactory grains) =>
-        LinksApi.FindOwnedAsync(grains, id, http.DashboardAccountId());
+        http.RequestServices.GetRequiredService<LinkQueries>().FindOwnedAsync(http.DashboardAccountId(), id);
 
-    private static Task<string> UrlAsync(LinkInfo link, UrlTokens tokens, ApiSettings settings) => LinksApi.Url(link, tokens, settings);
+    private static async Task<string> UrlAsync(LinkInfo link, UrlTokens tokens, ApiSettings settings) => settings.Url("l/" + await tokens.ForAsync(link.Id));
 }

@@ -1,3 +1,4 @@
+using MagicLink.Api.Application;
 using MagicLink.Api.Extensions;
 using MagicLink.Api.Hosted;
 using MagicLink.Grains;
@@ -117,17 +118,15 @@ public static class SessionPages
     }
 
     /// <summary>An image of a session, decrypted for the account that owns it and nobody else.</summary>
-    public static async Task<IResult> Upload(
-        string id, string kind, HttpContext http, IGrainFactory grains, UploadStore store, UploadCipher cipher)
+    public static async Task<IResult> Upload(string id, string kind, HttpContext http, IGrainFactory grains, SessionQueries sessions)
     {
         if (await OwnedAsync(id, http, grains) is null || DashboardEndpoints.FromWire<UploadKind>(kind) is not { } k
-            || await store.FindAsync(id, http.DashboardAccountId(), k) is not { } upload
-            || cipher.Open(upload.Sealed, UploadStore.AssociatedData(upload.Id, id, k)) is not { } image)
+            || await sessions.ImageAsync(http.DashboardAccountId(), id, k) is not { } image)
         {
             return Results.NotFound();
         }
 
-        return Results.File(image, upload.ContentType);
+        return Results.File(image.Bytes, image.ContentType);
     }
 
     /// <summary>Sessions as a table; <paramref name="links"/> null leaves out the link column (on a link's own page).</summary>
@@ -238,7 +237,7 @@ public static class SessionPages
     }
 
     private static async Task<SessionInfo?> OwnedAsync(string id, HttpContext http, IGrainFactory grains) =>
-        Ids.IsValid(id, Ids.Session) && await grains.GetGrain<ISessionGrain>(id).Get() is { } session && session.AccountId == http.DashboardAccountId()
+        await http.RequestServices.GetRequiredService<SessionQueries>().FindOwnedAsync(http.DashboardAccountId(), id) is { } session
             ? session
             : null;
 }

@@ -1,6 +1,7 @@
 using MagicLink.Api.Access;
 using MagicLink.Api.Accounts;
 using MagicLink.Api.Admin;
+using MagicLink.Api.Application;
 using MagicLink.Api.Dashboard;
 using MagicLink.Api.Health;
 using MagicLink.Api.Hosted;
@@ -93,7 +94,9 @@ public static class ApiHostingExtensions
             o.ForwardLimit = null;
         });
         builder.Services.AddOpenApi();
-        builder.Services.AddSingleton<UrlTokens>();
+        builder.Services.AddApplication();
+        builder.Services.AddAccess();
+        builder.Services.AddDashboardAccess();
         builder.Services.AddPublicRateLimits(settings);
         builder.Services.AddMagicLinkHealthChecks();
         builder.Services.AddHostedFlow(settings);
@@ -119,6 +122,8 @@ public static class ApiHostingExtensions
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
 
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -129,7 +134,6 @@ public static class ApiHostingExtensions
         var api = app.MapGroup("/api/v1").RequireAccount().WithTags("Client");
         api.MapAccountApi();
         api.MapLinksApi();
-        api.MapSessionUploads();
         api.MapSessionsApi();
         app.MapRedeemEndpoints();
         app.MapHostedFlow();

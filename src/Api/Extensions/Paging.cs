@@ -1,6 +1,8 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using MagicLink.Grains;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace MagicLink.Api.Extensions;
@@ -14,7 +16,7 @@ public sealed record Paging(int Limit, DateTimeOffset? AfterCreatedAt, string? A
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
 
-    public static (Paging? Paging, IResult? Problem) Parse(string? limit, string? cursor)
+    public static (Paging? Paging, ValidationProblem? Problem) Parse(string? limit, string? cursor)
     {
         var check = new Validation();
         var size = DefaultLimit;
@@ -29,7 +31,7 @@ public sealed record Paging(int Limit, DateTimeOffset? AfterCreatedAt, string? A
         {
             try
             {
-                if (Encoding.UTF8.GetString(Convert.FromBase64String(cursor.Replace('-', '+').Replace('_', '/').PadRight((cursor.Length + 3) / 4 * 4, '='))).Split('|')
+                if (Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split('|')
                     is [var ticks, var id])
                 {
                     afterCreatedAt = new DateTimeOffset(long.Parse(ticks, NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero);
@@ -79,10 +81,15 @@ public sealed record Paging(int Limit, DateTimeOffset? AfterCreatedAt, string? A
         {
             rows.RemoveAt(rows.Count - 1);
             var last = rows[^1];
-            next = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{last.CreatedAt.Ticks.ToString(CultureInfo.InvariantCulture)}|{last.Id}"))
-                .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            next = Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{last.CreatedAt.Ticks.ToString(CultureInfo.InvariantCulture)}|{last.Id}"));
         }
 
         return (rows.Select(r => r.Id).ToList(), next);
     }
 }
+
+/// <summary>A page of a listing and the cursor of the next one (null on the last page).</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+/// <summary>The paging query of a listing, taken as text so a wrong value is a problem naming the field.</summary>
+public sealed record PageQuery(string? Limit, string? Cursor);

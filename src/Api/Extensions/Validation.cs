@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using MagicLink.Grains;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MagicLink.Api.Extensions;
 
@@ -95,18 +96,17 @@ public sealed class Validation
     }
 
     /// <summary>The request's Idempotency-Key header, or null when it sent none.</summary>
-    public string? IdempotencyKey(HttpRequest request)
+    public string? IdempotencyKey(string? key)
     {
-        var key = request.Headers["Idempotency-Key"].ToString();
-        if (key.Length > 255)
+        if (key?.Length > 255)
         {
-            Add("Idempotency-Key", "Idempotency-Key must be at most 255 characters.");
+            Add(Idempotency.Header, $"{Idempotency.Header} must be at most 255 characters.");
         }
 
-        return key.Length > 0 ? key : null;
+        return string.IsNullOrEmpty(key) ? null : key;
     }
 
-    public IResult Problem() => Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+    public ValidationProblem Problem() => Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 
     /// <summary>
     /// No control characters (CONTRACT, "Errors"): a NUL cannot be stored in PostgreSQL text or JSON,

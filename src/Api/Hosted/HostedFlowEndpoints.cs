@@ -1,10 +1,9 @@
 using MagicLink.Api.Extensions;
-using MagicLink.Api.Redeem;
+using MagicLink.Api.Application;
 using MagicLink.Grains;
 using MagicLink.Grains.Credits;
 using MagicLink.Grains.Sessions;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Net.Http.Headers;
 
 namespace MagicLink.Api.Hosted;
 
@@ -67,7 +66,7 @@ public static class HostedFlowEndpoints
             return NotFound(http);
         }
 
-        if (!WantsHtml(http))
+        if (!http.WantsHtml())
         {
             return Results.Ok(HostedSessionView.From(session));
         }
@@ -92,7 +91,7 @@ public static class HostedFlowEndpoints
 
         if (!http.Request.HasFormContentType)
         {
-            return WantsHtml(http)
+            return http.WantsHtml()
                 ? refuse.With(UploadError.BadForm)
                 : Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
                     detail: "Send the image as multipart/form-data with the fields kind and file.");
@@ -175,7 +174,7 @@ public static class HostedFlowEndpoints
             await store.DeleteReplacedAsync(session.Id, kind, uploadId);
         }
 
-        return WantsHtml(http) ? refuse.BackToPage() : Results.Ok(HostedSessionView.From(recorded.Session!));
+        return http.WantsHtml() ? refuse.BackToPage() : Results.Ok(HostedSessionView.From(recorded.Session!));
     }
 
     private static async Task<IResult> Submit(string token, HttpContext http, IGrainFactory grains, UrlTokens tokens)
@@ -189,7 +188,7 @@ public static class HostedFlowEndpoints
         var refuse = new Refusals(http, token, result.Session ?? session);
         return result.Outcome switch
         {
-            StepOutcome.Ok => WantsHtml(http) ? refuse.BackToPage() : Results.Ok(HostedSessionView.From(result.Session!)),
+            StepOutcome.Ok => http.WantsHtml() ? refuse.BackToPage() : Results.Ok(HostedSessionView.From(result.Session!)),
             StepOutcome.NotFound => NotFound(http),
             StepOutcome.MissingSteps => refuse.With(UploadError.Missing, result.Missing.Count > 0 ? result.Missing[0] : null, result.Missing),
             _ => refuse.With(Error(result.Outcome)),
@@ -208,15 +207,10 @@ public static class HostedFlowEndpoints
     };
 
     private static IResult NotFound(HttpContext http) =>
-        WantsHtml(http)
+        http.WantsHtml()
             ? HostedPages.NotFound()
             : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
                 detail: "No verification session has this URL. Check that the whole token was copied.");
-
-    private static bool WantsHtml(HttpContext http) =>
-        http.Request.GetTypedHeaders().Accept is { Count: > 0 } accept
-        && accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase))
-        && !accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && (a.Quality ?? 1) >= 1);
 
     /// <summary>A refusal as the caller can use it: back to the page with the reason for a browser, problem+json for a client.</summary>
     private sealed class Refusals(HttpContext http, string token, SessionInfo session)
@@ -226,7 +220,7 @@ public static class HostedFlowEndpoints
 
         public IResult With(UploadError error, UploadKind? kind = null, IReadOnlyList<UploadKind>? missing = null)
         {
-            if (WantsHtml(http))
+            if (http.WantsHtml())
             {
                 // A finished or expired session has its own page; every other reason is shown on the step.
                 return error is UploadError.Finished or UploadError.Expired
@@ -261,17 +255,6 @@ public static class HostedFlowEndpoints
                 ? Results.Problem(statusCode: status, title: title, detail: detail, extensions: extensions)
                 : Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [detail] },
                     statusCode: status, title: title, detail: detail, extensions: extensions);
-        }
-    }
-
-    /// <summary>303, so the browser comes back to the page with a GET.</summary>
-    private sealed class SeeOther(string location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
-            httpContext.Response.Headers[HeaderNames.Location] = location;
-            return Task.CompletedTask;
         }
     }
 }

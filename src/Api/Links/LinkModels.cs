@@ -26,6 +26,4 @@ public sealed record LinkView(
         link.ExpiresAt, link.Language, link.Status, link.CreatedAt);
 }
 
-public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
-
 public sealed record EmbedView(string Html);

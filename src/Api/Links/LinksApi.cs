@@ -1,104 +1,93 @@
+using System.Security.Claims;
 using MagicLink.Api.Access;
+using MagicLink.Api.Application;
 using MagicLink.Api.Extensions;
-using MagicLink.Api.Redeem;
 using MagicLink.Api.Sessions;
 using MagicLink.Grains;
 using MagicLink.Grains.Links;
-using MagicLink.Grains.Sessions;
-using Npgsql;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace MagicLink.Api.Links;
 
 public static class LinksApi
 {
-    private const int MaxLimit = 1_000_000;
-
     /// <summary>Reusable magic links under <c>/api/v1/links</c>.</summary>
     public static RouteGroupBuilder MapLinksApi(this RouteGroupBuilder api)
     {
         var links = api.MapGroup("/links").WithTags("Links");
-        links.MapPost("/", Create).WithSummary("Creates a magic link. Honours Idempotency-Key.");
-        links.MapGet("/", List).WithSummary("The account's links, newest first.");
-        links.MapGet("/{id}", Get).WithSummary("One link with its usage.");
-        links.MapPost("/{id}/deactivate", Deactivate).WithSummary("Ends the link for good; idempotent.");
-        links.MapGet("/{id}/sessions", Sessions).WithSummary("The sessions opened by clicks on this link, newest first.");
-        links.MapGet("/{id}/qr.png", QrPng).WithSummary("A QR code of the link's URL as PNG (?size= 128..2048 pixels).");
-        links.MapGet("/{id}/qr.svg", QrSvg).WithSummary("A QR code of the link's URL as SVG.");
-        links.MapGet("/{id}/embed", Embed).WithSummary("A ready-to-paste HTML button that opens the link.");
-        links.MapMethods("/{id}", [HttpMethods.Patch, HttpMethods.Put, HttpMethods.Delete], NoRenewal)
+        links.MapPost("/", Create).WithName("CreateLink").WithSummary("Creates a magic link. Honours Idempotency-Key.");
+        links.MapGet("/", List).WithName("ListLinks").WithSummary("The account's links, newest first.");
+        links.MapGet("/{id}", Get).WithName("GetLink").WithSummary("One link with its usage.");
+        links.MapPost("/{id}/deactivate", Deactivate).WithName("DeactivateLink").WithSummary("Ends the link for good; idempotent.");
+        links.MapGet("/{id}/sessions", Sessions).WithName("ListLinkSessions").WithSummary("The sessions opened by clicks on this link, newest first.");
+        links.MapGet("/{id}/qr.png", QrPng).WithName("GetLinkQrPng").WithSummary("A QR code of the link's URL as PNG (?size= 128..2048 pixels).")
+            .Produces<byte[]>(StatusCodes.Status200OK, "image/png");
+        links.MapGet("/{id}/qr.svg", QrSvg).WithName("GetLinkQrSvg").WithSummary("A QR code of the link's URL as SVG.")
+            .Produces<string>(StatusCodes.Status200OK, "image/svg+xml");
+        links.MapGet("/{id}/embed", Embed).WithName("GetLinkEmbed").WithSummary("A ready-to-paste HTML button that opens the link.");
+        links.MapMethods("/{id}", [HttpMethods.Patch, HttpMethods.Put, HttpMethods.Delete], NoRenewal).WithName("ChangeLink")
             .WithSummary("Links cannot be changed, renewed or deleted: always 405.");
         return api;
     }
 
-    private static async Task<IResult> Create(HttpContext http, IGrainFactory grains, UrlTokens tokens, [FromKeyedServices(Clock.Key)] TimeProvider time, ApiSettings settings)
+    private static async Task<Results<Created<LinkView>, ValidationProblem, BodyProblem, ConflictProblem>> Create(
+        JsonBody<CreateLinkRequest> body, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey, ClaimsPrincipal user,
+        [AsParameters] LinkServices services)
     {
-        var (body, problem) = await JsonBody.ReadAsync<CreateLinkRequest>(http);
-        if (problem is not null)
+        if (body.Problem is { } refused)
         {
-            return problem;
+            return refused;
         }
 
+        var request = body.Value!;
         var check = new Validation();
-        var name = check.Text("name", body!.Name, 1, 200);
-        if (body.Flow is null)
+        var draft = new LinkDraft(request.Name, request.Flow, request.Usage?.Type, request.Usage?.Limit, request.ExpiresAt, request.Language);
+        var (link, broken) = LinkRules.Check(draft, user.AccountId(), services.Time.GetUtcNow());
+        foreach (var rule in broken)
         {
-            check.Add("flow", "flow is required: document, selfie or document_and_selfie.");
+            var (field, message) = Explain(rule, request);
+            check.Add(field, message);
         }
 
-        var limit = UsageLimit(check, body.Usage);
-        if (body.ExpiresAt is { } expiresAt && expiresAt <= time.GetUtcNow())
-        {
-            check.Add("expiresAt", "expiresAt must be in the future.");
-        }
-
-        var language = check.Language("language", body.Language);
-        var idempotencyKey = check.IdempotencyKey(http.Request);
+        var key = check.IdempotencyKey(idempotencyKey);
         if (!check.IsValid)
         {
             return check.Problem();
         }
 
-        var accountId = http.AccountId();
-        var id = await tokens.NewIdAsync(Ids.Link, accountId, idempotencyKey);
-        var result = await grains.GetGrain<ILinkGrain>(id).Create(new NewLink(
-            accountId, name!, body.Flow!.Value, body.Usage!.Type!.Value, limit, body.ExpiresAt?.ToUniversalTime(), language));
+        var id = await services.Ids.NewAsync(Ids.Link, link!.AccountId, key);
+        var result = await services.Grains.GetGrain<ILinkGrain>(id).Create(link);
         if (result.Conflict)
         {
-            return Problems.Conflict("This Idempotency-Key was already used for a different link.");
+            return new ConflictProblem("This Idempotency-Key was already used for a different link.");
         }
 
-        return Results.Created($"/api/v1/links/{id}", await View(result.Link, tokens, settings));
+        return TypedResults.Created($"/api/v1/links/{id}", await services.ViewAsync(result.Link));
     }
 
-    private static int? UsageLimit(Validation check, UsageRequest? usage)
+    /// <summary>A broken rule as the JSON API words it, under the request's field name.</summary>
+    private static (string Field, string Message) Explain(LinkRule rule, CreateLinkRequest request) => rule switch
     {
-        switch (usage)
-        {
-            case null:
-                check.Add("usage", "usage is required, e.g. {\"type\": \"single\"}.");
-                return null;
-            case { Type: null }:
-                check.Add("usage.type", "usage.type is required: single, multi or unlimited.");
-                return null;
-            case { Type: UsageType.Multi }:
-                return check.Number("usage.limit", usage.Limit, 2, MaxLimit);
-            case { Limit: not null }:
-                check.Add("usage.limit", $"usage.limit is only allowed when usage.type is multi.");
-                return null;
-            case { Type: UsageType.Single }:
-                return 1;
-            default:
-                return null;
-        }
-    }
+        LinkRule.NameMissing => ("name", "name is required."),
+        LinkRule.NameControlCharacters => ("name", "name must not contain control characters (U+0000 to U+001F, U+007F)."),
+        LinkRule.NameLength => ("name", $"name must be 1 to {LinkRules.MaxNameLength} characters long."),
+        LinkRule.FlowMissing => ("flow", "flow is required: document, selfie or document_and_selfie."),
+        LinkRule.UsageMissing when request.Usage is null => ("usage", "usage is required, e.g. {\"type\": \"single\"}."),
+        LinkRule.UsageMissing => ("usage.type", "usage.type is required: single, multi or unlimited."),
+        LinkRule.LimitMissing => ("usage.limit", "usage.limit is required."),
+        LinkRule.LimitRange => ("usage.limit", $"usage.limit must be between {LinkRules.MinLimit:N0} and {LinkRules.MaxLimit:N0}."),
+        LinkRule.LimitWithoutMulti => ("usage.limit", "usage.limit is only allowed when usage.type is multi."),
+        LinkRule.ExpiryInPast => ("expiresAt", "expiresAt must be in the future."),
+        _ => ("language", $"language must be one of: {string.Join(", ", Languages.Supported)}."),
+    };
 
-    private static async Task<IResult> List(
-        HttpContext http, string? status, string? limit, string? cursor, NpgsqlDataSource database, IGrainFactory grains,
-        UrlTokens tokens, [FromKeyedServices(Clock.Key)] TimeProvider time, ApiSettings settings)
+    private static async Task<Results<Ok<Page<LinkView>>, ValidationProblem>> List(
+        [AsParameters] LinkListQuery query, ClaimsPrincipal user, [AsParameters] LinkServices services)
     {
-        var (paging, problem) = Paging.Parse(limit, cursor);
+        var (paging, problem) = Paging.Parse(query.Limit, query.Cursor);
         LinkStatus? wanted = null;
-        if (status is not null)
+        if (query.Status is { } status)
         {
             if (!Enum.TryParse<LinkStatus>(status, ignoreCase: true, out var parsed) || !status.All(char.IsAsciiLetterLower))
             {
@@ -113,62 +102,47 @@ public static class LinksApi
             return problem;
         }
 
-        // Expiry by time writes nothing at the moment it happens, so the query works it out.
-        var filter = wanted switch
-        {
-            LinkStatus.Active => "AND status = 'active' AND (expires_at IS NULL OR expires_at > $2)",
-            LinkStatus.Expired => "AND (status = 'expired' OR (status = 'active' AND expires_at <= $2))",
-            LinkStatus.Exhausted => "AND status = 'exhausted' AND $2::timestamptz IS NOT NULL",
-            LinkStatus.Deactivated => "AND status = 'deactivated' AND $2::timestamptz IS NOT NULL",
-            _ => "AND $2::timestamptz IS NOT NULL",
-        };
-        var (ids, next) = await paging!.QueryAsync(database,
-            $"SELECT id, created_at FROM links WHERE account_id = $1 {filter} AND {{keyset}}", http.AccountId(), time.GetUtcNow());
-        var links = await Task.WhenAll(ids.Select(id => grains.GetGrain<ILinkGrain>(id).Get()));
-        var views = new List<LinkView>();
-        foreach (var link in links.OfType<LinkInfo>())
-        {
-            views.Add(await View(link, tokens, settings));
-        }
-
-        return Results.Ok(new Page<LinkView>(views, next));
+        var (links, next) = await services.Links.PageAsync(user.AccountId(), wanted, paging!);
+        return TypedResults.Ok(new Page<LinkView>(await Task.WhenAll(links.Select(services.ViewAsync)), next));
     }
 
-    private static async Task<IResult> Get(string id, HttpContext http, IGrainFactory grains, UrlTokens tokens, ApiSettings settings) =>
-        await Owned(id, http, grains) is { } link ? Results.Ok(await View(link, tokens, settings)) : Problems.NotFound("link");
+    private static async Task<Results<Ok<LinkView>, NotFoundProblem>> Get(string id, ClaimsPrincipal user, [AsParameters] LinkServices services) =>
+        await services.Links.FindOwnedAsync(user.AccountId(), id) is { } link
+            ? TypedResults.Ok(await services.ViewAsync(link))
+            : Problems.NotFound("link");
 
-    private static async Task<IResult> Deactivate(string id, HttpContext http, IGrainFactory grains, UrlTokens tokens, ApiSettings settings)
+    private static async Task<Results<Ok<LinkView>, NotFoundProblem>> Deactivate(string id, ClaimsPrincipal user, [AsParameters] LinkServices services)
     {
-        if (await Owned(id, http, grains) is null)
+        if (await services.Links.FindOwnedAsync(user.AccountId(), id) is null)
         {
             return Problems.NotFound("link");
         }
 
-        var link = await grains.GetGrain<ILinkGrain>(id).Deactivate();
-        return Results.Ok(await View(link!, tokens, settings));
+        var link = await services.Grains.GetGrain<ILinkGrain>(id).Deactivate();
+        return TypedResults.Ok(await services.ViewAsync(link!));
     }
 
-    private static async Task<IResult> Sessions(
-        string id, string? limit, string? cursor, HttpContext http, NpgsqlDataSource database, IGrainFactory grains,
-        UrlTokens tokens, ApiSettings settings)
+    private static async Task<Results<Ok<Page<SessionView>>, ValidationProblem, NotFoundProblem>> Sessions(
+        string id, [AsParameters] PageQuery query, ClaimsPrincipal user, [AsParameters] LinkServices services)
     {
-        if (await Owned(id, http, grains) is null)
+        if (await services.Links.FindOwnedAsync(user.AccountId(), id) is null)
         {
             return Problems.NotFound("link");
         }
 
-        var (paging, problem) = Paging.Parse(limit, cursor);
+        var (paging, problem) = Paging.Parse(query.Limit, query.Cursor);
         if (problem is not null)
         {
             return problem;
         }
 
-        var (ids, next) = await paging!.QueryAsync(database,
-            "SELECT id, created_at FROM sessions WHERE account_id = $1 AND link_id = $2 AND {keyset}", http.AccountId(), id);
-        return Results.Ok(new Page<SessionView>(await SessionsApi.Views(ids, grains, tokens, settings), next));
+        var (sessions, next) = await services.Sessions.PageAsync(user.AccountId(), status: null, id, paging!);
+        var views = await Task.WhenAll(sessions.Select(async s => SessionView.From(s, await services.Sessions.UrlAsync(s))));
+        return TypedResults.Ok(new Page<SessionView>(views, next));
     }
 
-    private static async Task<IResult> QrPng(string id, string? size, HttpContext http, IGrainFactory grains, UrlTokens tokens, ApiSettings settings)
+    private static async Task<Results<FileContentHttpResult, ValidationProblem, NotFoundProblem>> QrPng(
+        string id, string? size, ClaimsPrincipal user, [AsParameters] LinkServices services)
     {
         var pixels = 512;
         if (size is not null && (!int.TryParse(size, out pixels) || pixels is < 128 or > 2048))
@@ -176,53 +150,35 @@ public static class LinksApi
             return Problems.Validation("size", "size must be a whole number of pixels from 128 to 2048.");
         }
 
-        if (await Owned(id, http, grains) is not { } link)
+        if (await services.Links.FindOwnedAsync(user.AccountId(), id) is not { } link)
         {
             return Problems.NotFound("link");
         }
 
-        return Results.File(LinkSharing.QrPng(await Url(link, tokens, settings), pixels), "image/png", $"{link.Id}.png");
+        return TypedResults.File(LinkSharing.QrPng(await services.Links.UrlAsync(link), pixels), "image/png", $"{link.Id}.png");
     }
 
-    private static async Task<IResult> QrSvg(string id, HttpContext http, IGrainFactory grains, UrlTokens tokens, ApiSettings settings)
-    {
-        if (await Owned(id, http, grains) is not { } link)
-        {
-            return Problems.NotFound("link");
-        }
+    private static async Task<Results<ContentHttpResult, NotFoundProblem>> QrSvg(string id, ClaimsPrincipal user, [AsParameters] LinkServices services) =>
+        await services.Links.FindOwnedAsync(user.AccountId(), id) is { } link
+            ? TypedResults.Text(LinkSharing.QrSvg(await services.Links.UrlAsync(link)), "image/svg+xml")
+            : Problems.NotFound("link");
 
-        return Results.Text(LinkSharing.QrSvg(await Url(link, tokens, settings)), "image/svg+xml");
-    }
+    private static async Task<Results<Ok<EmbedView>, NotFoundProblem>> Embed(string id, ClaimsPrincipal user, [AsParameters] LinkServices services) =>
+        await services.Links.FindOwnedAsync(user.AccountId(), id) is { } link
+            ? TypedResults.Ok(new EmbedView(LinkSharing.EmbedHtml(await services.Links.UrlAsync(link), link.Language)))
+            : Problems.NotFound("link");
 
-    private static async Task<IResult> Embed(string id, HttpContext http, IGrainFactory grains, UrlTokens tokens, ApiSettings settings)
-    {
-        if (await Owned(id, http, grains) is not { } link)
-        {
-            return Problems.NotFound("link");
-        }
-
-        return Results.Ok(new EmbedView(LinkSharing.EmbedHtml(await Url(link, tokens, settings), link.Language)));
-    }
-
-    private static IResult NoRenewal(HttpContext http)
-    {
-        http.Response.Headers.Allow = "GET";
-        return Results.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed",
-            detail: "A link cannot be changed, renewed or reactivated. Create a new link instead, or deactivate this one.");
-    }
-
-    private static Task<LinkInfo?> Owned(string id, HttpContext http, IGrainFactory grains) => FindOwnedAsync(grains, id, http.AccountId());
-
-    /// <summary>The link when it exists and belongs to <paramref name="accountId"/>; another account's link is simply not found.</summary>
-    public static async Task<LinkInfo?> FindOwnedAsync(IGrainFactory grains, string id, string accountId) =>
-        Ids.IsValid(id, Ids.Link) && await grains.GetGrain<ILinkGrain>(id).Get() is { } link && link.AccountId == accountId
-            ? link
-            : null;
-
-    /// <summary>The public URL of a link: its token under the service's public address.</summary>
-    public static async Task<string> Url(LinkInfo link, UrlTokens tokens, ApiSettings settings) =>
-        settings.Url("l/" + await tokens.ForAsync(link.Id));
-
-    private static async Task<LinkView> View(LinkInfo link, UrlTokens tokens, ApiSettings settings) =>
-        LinkView.From(link, await Url(link, tokens, settings));
+    // The id is taken, unused, so the document declares the path parameter of /{id}.
+    private static MethodNotAllowedProblem NoRenewal(string id) =>
+        new(HttpMethods.Get, "A link cannot be changed, renewed or reactivated. Create a new link instead, or deactivate this one.");
 }
+
+/// <summary>What the links' handlers work with.</summary>
+public sealed record LinkServices(
+    IGrainFactory Grains, LinkQueries Links, SessionQueries Sessions, IdempotentIds Ids, [FromKeyedServices(Clock.Key)] TimeProvider Time)
+{
+    public async Task<LinkView> ViewAsync(LinkInfo link) => LinkView.From(link, await Links.UrlAsync(link));
+}
+
+/// <summary>The list's filter and page, taken as text so a wrong value is a problem naming the field.</summary>
+public sealed record LinkListQuery(string? Status, string? Limit, string? Cursor);

@@ -1,9 +1,9 @@
+using MagicLink.Api.Application;
 using MagicLink.Api.Extensions;
 using MagicLink.Api.Pages;
 using MagicLink.Grains;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
-using Microsoft.Net.Http.Headers;
 
 namespace MagicLink.Api.Redeem;
 
@@ -40,7 +40,7 @@ public static class RedeemEndpoints
             return Gone(http, link);
         }
 
-        if (!WantsHtml(http))
+        if (!http.WantsHtml())
         {
             return Results.Ok(new { link.Name, link.Flow, link.Language, link.Status });
         }
@@ -137,28 +137,12 @@ public static class RedeemEndpoints
     public static IResult Refusal(HttpContext http, int status, string language, string titleKey, string bodyKey)
     {
         var t = Texts.For(language);
-        if (WantsHtml(http))
+        if (http.WantsHtml())
         {
             return Layout.Message(status, language, t[titleKey], t[bodyKey]);
         }
 
         var english = Texts.For(Languages.Default);
         return Results.Problem(statusCode: status, title: english[titleKey], detail: english[bodyKey]);
-    }
-
-    private static bool WantsHtml(HttpContext http) =>
-        http.Request.GetTypedHeaders().Accept is { Count: > 0 } accept
-        && accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase))
-        && !accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && (a.Quality ?? 1) >= 1);
-
-    /// <summary>303, so the browser follows with a GET whatever method the click used.</summary>
-    private sealed class SeeOther(string location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
-            httpContext.Response.Headers[HeaderNames.Location] = location;
-            return Task.CompletedTask;
-        }
     }
 }

@@ -1,11 +1,11 @@
+using System.Security.Claims;
 using MagicLink.Api.Access;
+using MagicLink.Api.Application;
 using MagicLink.Api.Extensions;
-using MagicLink.Api.Links;
-using MagicLink.Api.Redeem;
 using MagicLink.Grains;
-using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
-using Npgsql;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace MagicLink.Api.Sessions;
 
@@ -14,125 +14,148 @@ public static class SessionsApi
     private const int MinLifetime = 60;
     private const int MaxLifetime = 2_592_000;
 
-    /// <summary>Verification sessions under <c>/api/v1/sessions</c>: dynamic links, listing and review.</summary>
+    /// <summary>Verification sessions under <c>/api/v1/sessions</c>: dynamic links, listing, review and the images.</summary>
     public static RouteGroupBuilder MapSessionsApi(this RouteGroupBuilder api)
     {
         var sessions = api.MapGroup("/sessions").WithTags("Sessions");
-        sessions.MapPost("/", Create).WithSummary("Creates a one-off (dynamic) verification session; reserves a credit. Honours Idempotency-Key.");
-        sessions.MapGet("/", List).WithSummary("The account's sessions, newest first, by status or link.");
-        sessions.MapGet("/{id}", Get).WithSummary("One session with its timestamps, decision and billing.");
-        sessions.MapPost("/{id}/review", Review).WithSummary("Approves or denies a submitted session; charges its credit.");
+        sessions.MapPost("/", Create).WithName("CreateSession")
+            .WithSummary("Creates a one-off (dynamic) verification session; reserves a credit. Honours Idempotency-Key.");
+        sessions.MapGet("/", List).WithName("ListSessions").WithSummary("The account's sessions, newest first, by status or link.");
+        sessions.MapGet("/{id}", Get).WithName("GetSession").WithSummary("One session with its timestamps, decision and billing.");
+        sessions.MapPost("/{id}/review", Review).WithName("ReviewSession").WithSummary("Approves or denies a submitted session; charges its credit.");
+        sessions.MapGet("/{id}/uploads/{kind}", Image).WithName("GetSessionUpload")
+            .WithSummary("One image of the session (document_front, document_back or selfie) with its content type.")
+            .Produces<byte[]>(StatusCodes.Status200OK, "image/jpeg", "image/png");
         return api;
     }
 
-    private static async Task<IResult> Create(HttpContext http, IGrainFactory grains, UrlTokens tokens, ApiSettings settings)
+    private static async Task<Results<Created<SessionView>, ValidationProblem, BodyProblem, PaymentRequiredProblem, ConflictProblem>> Create(
+        JsonBody<CreateSessionRequest> body, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey, ClaimsPrincipal user,
+        [AsParameters] SessionServices services)
     {
-        var (body, problem) = await JsonBody.ReadAsync<CreateSessionRequest>(http);
-        if (problem is not null)
+        if (body.Problem is { } refused)
         {
-            return problem;
+            return refused;
         }
 
+        var request = body.Value!;
         var check = new Validation();
-        if (body!.Flow is null)
+        if (request.Flow is null)
         {
             check.Add("flow", "flow is required: document, selfie or document_and_selfie.");
         }
 
-        var language = check.Language("language", body.Language);
-
-        var clientRef = check.Text("clientRef", body.ClientRef, 1, 200, required: false);
-        var lifetime = check.Number("expiresInSeconds", body.ExpiresInSeconds, MinLifetime, MaxLifetime, required: false);
-        var successUrl = RedirectUrl(check, "successUrl", body.SuccessUrl);
-        var errorUrl = RedirectUrl(check, "errorUrl", body.ErrorUrl);
-        var idempotencyKey = check.IdempotencyKey(http.Request);
+        var language = check.Language("language", request.Language);
+        var clientRef = check.Text("clientRef", request.ClientRef, 1, 200, required: false);
+        var lifetime = check.Number("expiresInSeconds", request.ExpiresInSeconds, MinLifetime, MaxLifetime, required: false);
+        var successUrl = RedirectUrl(check, "successUrl", request.SuccessUrl);
+        var errorUrl = RedirectUrl(check, "errorUrl", request.ErrorUrl);
+        var key = check.IdempotencyKey(idempotencyKey);
         if (!check.IsValid)
         {
             return check.Problem();
         }
 
-        var accountId = http.AccountId();
-        var id = await tokens.NewIdAsync(Ids.Session, accountId, idempotencyKey);
-        var opened = await grains.GetGrain<ISessionGrain>(id).OpenDynamic(new NewSession(
-            accountId, LinkId: null, clientRef, body.Flow!.Value, language,
+        var accountId = user.AccountId();
+        var id = await services.Ids.NewAsync(Ids.Session, accountId, key);
+        var opened = await services.Grains.GetGrain<ISessionGrain>(id).OpenDynamic(new NewSession(
+            accountId, LinkId: null, clientRef, request.Flow!.Value, language,
             lifetime is { } seconds ? TimeSpan.FromSeconds(seconds) : null, successUrl, errorUrl));
         if (opened.NoCredit)
         {
-            return Results.Problem(statusCode: StatusCodes.Status402PaymentRequired, title: "No credit available",
-                detail: "The account has no available credit for a new verification. Top up and try again.");
+            return new PaymentRequiredProblem("No credit available",
+                "The account has no available credit for a new verification. Top up and try again.");
         }
 
         if (opened.Conflict)
         {
-            return Problems.Conflict("This Idempotency-Key was already used for a different session.");
+            return new ConflictProblem("This Idempotency-Key was already used for a different session.");
         }
 
-        return Results.Created($"/api/v1/sessions/{id}", await View(opened.Session!, tokens, settings));
+        return TypedResults.Created($"/api/v1/sessions/{id}", await services.ViewAsync(opened.Session!));
     }
 
-    private static async Task<IResult> List(
-        HttpContext http, string? status, string? linkId, string? limit, string? cursor, NpgsqlDataSource database,
-        IGrainFactory grains, UrlTokens tokens, ApiSettings settings)
+    private static async Task<Results<Ok<Page<SessionView>>, ValidationProblem>> List(
+        [AsParameters] SessionListQuery query, ClaimsPrincipal user, [AsParameters] SessionServices services)
     {
-        var (paging, problem) = Paging.Parse(limit, cursor);
+        var (paging, problem) = Paging.Parse(query.Limit, query.Cursor);
         if (problem is not null)
         {
             return problem;
         }
 
-        string? statusName = null;
-        if (status is not null)
+        SessionStatus? wanted = null;
+        if (query.Status is { } status)
         {
-            statusName = Enum.GetValues<SessionStatus>().Select(Wire.Name).FirstOrDefault(n => n == status);
-            if (statusName is null)
+            wanted = Wire.TryParse<SessionStatus>(status);
+            if (wanted is null)
             {
                 return Problems.Validation("status", "status must be pending, in_progress, submitted, approved, denied or expired.");
             }
         }
 
-        if (linkId is not null && !Ids.IsValid(linkId, Ids.Link))
+        if (query.LinkId is not null && !Ids.IsValid(query.LinkId, Ids.Link))
         {
             return Problems.Validation("linkId", "linkId is not a link id.");
         }
 
-        var (ids, next) = await paging!.QueryAsync(database,
-            "SELECT id, created_at FROM sessions WHERE account_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR link_id = $3) AND {keyset}",
-            http.AccountId(), statusName, linkId);
-        return Results.Ok(new Page<SessionView>(await Views(ids, grains, tokens, settings), next));
+        var (sessions, next) = await services.Sessions.PageAsync(user.AccountId(), wanted, query.LinkId, paging!);
+        return TypedResults.Ok(new Page<SessionView>(await Task.WhenAll(sessions.Select(services.ViewAsync)), next));
     }
 
-    private static async Task<IResult> Get(string id, HttpContext http, IGrainFactory grains, UrlTokens tokens, ApiSettings settings) =>
-        await Owned(id, http, grains) is { } session ? Results.Ok(await View(session, tokens, settings)) : Problems.NotFound("session");
+    private static async Task<Results<Ok<SessionView>, NotFoundProblem>> Get(string id, ClaimsPrincipal user, [AsParameters] SessionServices services) =>
+        await services.Sessions.FindOwnedAsync(user.AccountId(), id) is { } session
+            ? TypedResults.Ok(await services.ViewAsync(session))
+            : Problems.NotFound("session");
 
-    private static async Task<IResult> Review(string id, HttpContext http, IGrainFactory grains, UrlTokens tokens, ApiSettings settings)
+    private static async Task<Results<Ok<SessionView>, ValidationProblem, BodyProblem, NotFoundProblem, ConflictProblem>> Review(
+        string id, JsonBody<ReviewRequest> body, ClaimsPrincipal user, [AsParameters] SessionServices services)
     {
-        if (await Owned(id, http, grains) is null)
+        if (await services.Sessions.FindOwnedAsync(user.AccountId(), id) is null)
         {
             return Problems.NotFound("session");
         }
 
-        var (body, problem) = await JsonBody.ReadAsync<ReviewRequest>(http);
-        if (problem is not null)
+        if (body.Problem is { } refused)
         {
-            return problem;
+            return refused;
         }
 
+        var request = body.Value!;
         var check = new Validation();
-        if (body!.Decision is null)
+        if (request.Decision is null)
         {
             check.Add("decision", "decision is required: approved or denied.");
         }
 
-        var reason = check.Text("reason", body.Reason, 1, 1000, required: false);
+        var reason = check.Text("reason", request.Reason, 1, 1000, required: false);
         if (!check.IsValid)
         {
             return check.Problem();
         }
 
-        var result = await grains.GetGrain<ISessionGrain>(id).Review(body.Decision!.Value, reason);
+        var result = await services.Grains.GetGrain<ISessionGrain>(id).Review(request.Decision!.Value, reason);
         return result.Outcome == StepOutcome.Ok
-            ? Results.Ok(await View(result.Session!, tokens, settings))
-            : Problems.Conflict($"Only a submitted session can be reviewed; this one is {Wire.Name(result.Session!.Status)}.");
+            ? TypedResults.Ok(await services.ViewAsync(result.Session!))
+            : new ConflictProblem($"Only a submitted session can be reviewed; this one is {Wire.Name(result.Session!.Status)}.");
+    }
+
+    private static async Task<Results<FileContentHttpResult, ValidationProblem, NotFoundProblem>> Image(
+        string id, string kind, ClaimsPrincipal user, [AsParameters] SessionServices services)
+    {
+        if (Wire.TryParse<UploadKind>(kind) is not { } wanted)
+        {
+            return Problems.Validation("kind", "kind must be document_front, document_back or selfie.");
+        }
+
+        if (await services.Sessions.FindOwnedAsync(user.AccountId(), id) is null)
+        {
+            return Problems.NotFound("session");
+        }
+
+        return await services.Sessions.ImageAsync(user.AccountId(), id, wanted) is { } image
+            ? TypedResults.File(image.Bytes, image.ContentType)
+            : new NotFoundProblem($"The session has no {kind} image.");
     }
 
     /// <summary>Redirect targets must be absolute http(s) URLs with a host: anything else is an open door.</summary>
@@ -152,24 +175,13 @@ public static class SessionsApi
 
         return uri.ToString();
     }
-
-    private static async Task<SessionInfo?> Owned(string id, HttpContext http, IGrainFactory grains) =>
-        Ids.IsValid(id, Ids.Session) && await grains.GetGrain<ISessionGrain>(id).Get() is { } session && session.AccountId == http.AccountId()
-            ? session
-            : null;
-
-    public static async Task<List<SessionView>> Views(IEnumerable<string> ids, IGrainFactory grains, UrlTokens tokens, ApiSettings settings)
-    {
-        var sessions = await Task.WhenAll(ids.Select(s => grains.GetGrain<ISessionGrain>(s).Get()));
-        var views = new List<SessionView>();
-        foreach (var session in sessions.OfType<SessionInfo>())
-        {
-            views.Add(await View(session, tokens, settings));
-        }
-
-        return views;
-    }
-
-    public static async Task<SessionView> View(SessionInfo session, UrlTokens tokens, ApiSettings settings) =>
-        SessionView.From(session, settings.Url("v/" + await tokens.ForAsync(session.Id)));
 }
+
+/// <summary>What the sessions' handlers work with.</summary>
+public sealed record SessionServices(IGrainFactory Grains, SessionQueries Sessions, IdempotentIds Ids)
+{
+    public async Task<SessionView> ViewAsync(SessionInfo session) => SessionView.From(session, await Sessions.UrlAsync(session));
+}
+
+/// <summary>The list's filters and page, taken as text so a wrong value is a problem naming the field.</summary>
+public sealed record SessionListQuery(string? Status, string? LinkId, string? Limit, string? Cursor);
