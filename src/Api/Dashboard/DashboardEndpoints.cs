@@ -1,5 +1,6 @@
-using MagicLink.Api.Extensions;
-using MagicLink.Grains;
+using MagicLink.Api.Components.Dashboard;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MagicLink.Api.Dashboard;
 
@@ -11,14 +12,13 @@ public static class DashboardEndpoints
 {
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
-        var open = app.MapGroup(DashboardAuth.Root).ExcludeFromDescription().ReadFormFirst();
+        var open = app.MapGroup(DashboardAuth.Root).ExcludeFromDescription().RequireFormTokens();
         open.MapGet("/", SignInPage.Show);
         open.MapPost("/sign-in", SignInPage.SignIn).RequireRateLimiting(SignInRateLimit.Name);
-        open.MapGet("/assets/{file}", Assets.Serve);
 
-        // Forms are checked by each handler (IAntiforgery), which can then answer with the page.
-        var dashboard = app.MapGroup(DashboardAuth.Root).ExcludeFromDescription().RequireDashboardLogin().ReadFormFirst();
-        dashboard.MapPost("/sign-out", SignInPage.SignOut);
+        var dashboard = app.MapGroup(DashboardAuth.Root).ExcludeFromDescription().RequireDashboardLogin().RequireFormTokens();
+        // A handler taking only the HttpContext would read as a RequestDelegate and drop its result.
+        dashboard.MapPost("/sign-out", (Delegate)SignInPage.SignOut);
         dashboard.MapPost("/sign-out-everywhere", SignInPage.SignOutEverywhere);
         dashboard.MapGet("/links", LinkPages.List);
         dashboard.MapPost("/links", LinkPages.Create);
@@ -34,44 +34,21 @@ public static class DashboardEndpoints
         return app;
     }
 
-    /// <summary>After a form post: the browser fetches the next page with a GET, so a reload repeats nothing.</summary>
-    public static IResult SeeOther(string path) => new SeeOther(path);
-
-    /// <summary>The posted form; anything else (JSON, no body) reads as an empty form and fails its checks.</summary>
-    public static async Task<IFormCollection> FormAsync(HttpContext http) =>
-        http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
-
     /// <summary>
-    /// A posted form is read before the handler and the antiforgery check see it, so a body that is
-    /// not a form (broken multipart, cut short, too large) is the sender's 400 rather than our 500.
+    /// Every dashboard form carries an antiforgery token, which <c>UseAntiforgery()</c> checks before
+    /// the handler runs. A form without a valid one (expired, sent from another site, or not a form at
+    /// all) changes nothing and gets a page that says so.
     /// </summary>
-    private static RouteGroupBuilder ReadFormFirst(this RouteGroupBuilder group) =>
+    private static RouteGroupBuilder RequireFormTokens(this RouteGroupBuilder group)
+    {
+        group.WithMetadata(new RequireAntiforgeryTokenAttribute());
         group.AddEndpointFilter(async (context, next) =>
-        {
-            var request = context.HttpContext.Request;
-            if (request.HasFormContentType)
-            {
-                try
+            context.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }
+                ? new RazorComponentResult<FormRefusedPage>(new { T = DashboardFrames.TextsFor(context.HttpContext) })
                 {
-                    await request.ReadFormAsync(context.HttpContext.RequestAborted);
+                    StatusCode = StatusCodes.Status400BadRequest,
                 }
-                catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
-                {
-                    var status = e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
-                    return Results.Problem(statusCode: status, title: "Bad request",
-                        detail: "The body could not be read as a form. Send the page's form as the browser does.");
-                }
-            }
-
-            return await next(context);
-        });
-
-    /// <summary>A page of a table; a cursor that is not ours starts from the first page rather than failing.</summary>
-    public static Paging PageAt(string? cursor) =>
-        Paging.Parse(limit: null, cursor).Paging ?? Paging.Parse(limit: null, cursor: null).Paging!;
-
-    /// <summary>An enum from its API spelling (<c>in_progress</c>); null for anything else.</summary>
-    public static T? FromWire<T>(string? text)
-        where T : struct, Enum =>
-        Wire.TryParse<T>(text);
+                : await next(context));
+        return group;
+    }
 }

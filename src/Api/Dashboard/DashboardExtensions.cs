@@ -1,6 +1,9 @@
 using MagicLink.Api.Extensions;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Localization;
+using MagicLink.Grains;
+using System.Globalization;
 
 namespace MagicLink.Api.Dashboard;
 
@@ -38,8 +41,22 @@ public static class DashboardExtensions
             .Configure<DashboardSessions>((o, sessions) => o.SessionStore = sessions);
         services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddRateLimiter(o => o.AddPolicy<string, SignInRateLimit>(SignInRateLimit.Name));
-        services.AddSingleton<Listings>();
-        services.AddSingleton<Shell>();
+        services.AddSingleton<LiveEvents>();
+        services.AddHostedService(provider => provider.GetRequiredService<LiveEvents>());
+        services.AddSingleton<DashboardFrames>();
+        services.AddRequestLocalization(o =>
+        {
+            // Only the browser's Accept-Language chooses; the dashboard ships the hosted flow's languages.
+            var cultures = Languages.Supported.Select(CultureInfo.GetCultureInfo).ToList();
+            o.DefaultRequestCulture = new RequestCulture(Languages.Default);
+            o.SupportedCultures = cultures;
+            o.SupportedUICultures = cultures;
+            o.RequestCultureProviders = [new AcceptLanguageHeaderRequestCultureProvider()];
+        });
         return services;
     }
+
+    /// <summary>The dashboard's pages speak the browser's language; the API's answers stay as they are.</summary>
+    public static IApplicationBuilder UseDashboardLanguage(this IApplicationBuilder app) =>
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(DashboardAuth.Root), dashboard => dashboard.UseRequestLocalization());
 }

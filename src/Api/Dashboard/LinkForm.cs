@@ -1,6 +1,5 @@
 using System.Globalization;
 using MagicLink.Api.Application;
-using MagicLink.Api.Extensions;
 using MagicLink.Grains;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
@@ -18,44 +17,50 @@ public sealed record LinkForm(
     public static LinkForm Blank() =>
         new("", Wire.Name(Grains.Sessions.Flow.DocumentAndSelfie), Wire.Name(UsageType.Single), "", "", "", Languages.Default, NewKey());
 
-    public static LinkForm Read(IFormCollection form) => new(
-        form["name"].ToString(), form["flow"].ToString(), form["usage"].ToString(), form["limit"].ToString().Trim(),
-        form["expiresAt"].ToString().Trim(), form["utcOffset"].ToString().Trim(), form["language"].ToString(),
-        form["formKey"].ToString() is { Length: > 0 and <= 64 } key ? key : NewKey());
+    public static async ValueTask<LinkForm> BindAsync(HttpContext http)
+    {
+        var form = await DashboardForms.ReadAsync(http);
+        return new(
+            form["name"].ToString(), form["flow"].ToString(), form["usage"].ToString(), form["limit"].ToString().Trim(),
+            form["expiresAt"].ToString().Trim(), form["utcOffset"].ToString().Trim(), form["language"].ToString(),
+            form["formKey"].ToString() is { Length: > 0 and <= 64 } key ? key : NewKey());
+    }
 
-    /// <summary>The link to create, or the message for each field that is wrong.</summary>
+    /// <summary>The same form under a new key, for sending again after its key was used.</summary>
+    public LinkForm Renewed() => this with { FormKey = NewKey() };
+
+    /// <summary>The link to create, or the text key of the message for each field that is wrong.</summary>
     public (NewLink? Link, Dictionary<string, string> Errors) Validate(string accountId, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string>();
-        var usage = DashboardEndpoints.FromWire<UsageType>(Usage);
+        var usage = Wire.TryParse<UsageType>(Usage);
 
         // A limit typed before switching away from multi use is ignored, not refused: the page hides
         // the field then, so the person cannot see it.
         int? limit = usage == UsageType.Multi && int.TryParse(Limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
-        var expiresAt = Expiry(errors, now);
-        var draft = new LinkDraft(Name, DashboardEndpoints.FromWire<Flow>(Flow), usage, limit, expiresAt, Language);
+        var expiresAt = Expiry(errors);
+        var draft = new LinkDraft(Name, Wire.TryParse<Flow>(Flow), usage, limit, expiresAt, Language);
         var (link, broken) = LinkRules.Check(draft, accountId, now);
         foreach (var rule in broken)
         {
-            var (field, message) = rule switch
+            var (field, key) = rule switch
             {
-                LinkRule.NameMissing or LinkRule.NameLength => ("name", $"Give the link a name of 1 to {LinkRules.MaxNameLength} characters."),
-                LinkRule.NameControlCharacters => ("name", "The name cannot contain control characters such as tabs or line breaks."),
-                LinkRule.FlowMissing => ("flow", "Choose what the person is asked for."),
-                LinkRule.UsageMissing => ("usage", "Choose how many times the link can be used."),
-                LinkRule.LimitMissing or LinkRule.LimitRange or LinkRule.LimitWithoutMulti =>
-                    ("limit", $"A multi-use link needs a limit from {LinkRules.MinLimit} to {LinkRules.MaxLimit:N0}."),
-                LinkRule.ExpiryInPast => ("expiresAt", "The expiry must be in the future."),
-                _ => ("language", "Choose one of the listed languages."),
+                LinkRule.NameMissing or LinkRule.NameLength => ("name", "dash.rule.name"),
+                LinkRule.NameControlCharacters => ("name", "dash.rule.name_control_characters"),
+                LinkRule.FlowMissing => ("flow", "dash.rule.flow"),
+                LinkRule.UsageMissing => ("usage", "dash.rule.usage"),
+                LinkRule.LimitMissing or LinkRule.LimitRange or LinkRule.LimitWithoutMulti => ("limit", "dash.rule.limit"),
+                LinkRule.ExpiryInPast => ("expiresAt", "dash.rule.expiry_in_past"),
+                _ => ("language", "dash.rule.language"),
             };
-            errors.TryAdd(field, message);
+            errors.TryAdd(field, key);
         }
 
         return errors.Count > 0 ? (null, errors) : (link, errors);
     }
 
     /// <summary>The form field is the person's local time; the page script adds their UTC offset in minutes.</summary>
-    private DateTimeOffset? Expiry(Dictionary<string, string> errors, DateTimeOffset now)
+    private DateTimeOffset? Expiry(Dictionary<string, string> errors)
     {
         if (ExpiresAt.Length == 0)
         {
@@ -65,7 +70,7 @@ public sealed record LinkForm(
         string[] formats = ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.fff"];
         if (!DateTime.TryParseExact(ExpiresAt, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
-            errors["expiresAt"] = "Enter the expiry as a date and time.";
+            errors["expiresAt"] = "dash.rule.expiry_format";
             return null;
         }
 
@@ -73,63 +78,8 @@ public sealed record LinkForm(
         var offset = int.TryParse(UtcOffset, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var minutes) && Math.Abs(minutes) <= 14 * 60
             ? minutes
             : 0;
-        var expiresAt = new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeSpan.Zero).AddMinutes(offset);
-        return expiresAt;
+        return new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeSpan.Zero).AddMinutes(offset);
     }
-
-    public string Render(string antiforgery, IReadOnlyDictionary<string, string> errors) => $"""
-            <form method="post" action="/dashboard/links" class="form create-form" novalidate>
-              {antiforgery}
-              {(errors.TryGetValue("form", out var problem) ? Html.Notice("error", problem) : "")}
-              <input type="hidden" name="formKey" value="{Html.Encode(FormKey)}">
-              <input type="hidden" name="utcOffset" value="{Html.Encode(UtcOffset)}" data-utc-offset>
-              <div class="form-grid">
-                <div class="form-row span-2{Invalid(errors, "name")}">
-                  <label for="link-name">Name</label>
-                  <input id="link-name" name="name" type="text" maxlength="200" required placeholder="e.g. Spring campaign" value="{Html.Encode(Name)}">
-                  {Error(errors, "name")}
-                </div>
-                <div class="form-row{Invalid(errors, "flow")}">
-                  <label for="link-flow">Flow</label>
-                  {Select("link-flow", "flow", Flow, Enum.GetValues<Flow>().Select(f => (Wire.Name(f), Html.FlowName(f))))}
-                  {Error(errors, "flow")}
-                </div>
-                <div class="form-row{Invalid(errors, "language")}">
-                  <label for="link-language">Language</label>
-                  {Select("link-language", "language", Language, Languages.Supported.Select(l => (l, Html.LanguageName(l))))}
-                  {Error(errors, "language")}
-                </div>
-                <div class="form-row{Invalid(errors, "usage")}">
-                  <label for="link-usage">Usage</label>
-                  {Select("link-usage", "usage", Usage, [(Wire.Name(UsageType.Single), "Single use"), (Wire.Name(UsageType.Multi), "Multi use (a limit)"), (Wire.Name(UsageType.Unlimited), "Unlimited")])}
-                  {Error(errors, "usage")}
-                </div>
-                <div class="form-row{Invalid(errors, "limit")}" data-limit-row>
-                  <label for="link-limit">Limit</label>
-                  <input id="link-limit" name="limit" type="number" inputmode="numeric" min="2" max="{LinkRules.MaxLimit}" placeholder="2 to 1,000,000" value="{Html.Encode(Limit)}">
-                  {Error(errors, "limit")}
-                </div>
-                <div class="form-row span-2{Invalid(errors, "expiresAt")}">
-                  <label for="link-expires">Expires <span class="muted">(optional, your local time)</span></label>
-                  <input id="link-expires" name="expiresAt" type="datetime-local" value="{Html.Encode(ExpiresAt)}">
-                  {Error(errors, "expiresAt")}
-                </div>
-              </div>
-              <div class="form-actions">
-                <p class="muted small">Links cannot be renewed or edited later: create a new one instead.</p>
-                <button class="btn primary" type="submit">{Html.Icon("plus")}<span>Create link</span></button>
-              </div>
-            </form>
-            """;
-
-    private static string Select(string id, string name, string current, IEnumerable<(string Value, string Label)> options) =>
-        $"""<select id="{id}" name="{name}">{string.Concat(options.Select(o =>
-            $"""<option value="{Html.Encode(o.Value)}"{(o.Value == current ? " selected" : "")}>{Html.Encode(o.Label)}</option>"""))}</select>""";
-
-    private static string Invalid(IReadOnlyDictionary<string, string> errors, string field) => errors.ContainsKey(field) ? " invalid" : "";
-
-    private static string Error(IReadOnlyDictionary<string, string> errors, string field) =>
-        errors.TryGetValue(field, out var message) ? $"""<p class="field-error">{Html.Encode(message)}</p>""" : "";
 
     private static string NewKey() => Guid.NewGuid().ToString("N");
 }

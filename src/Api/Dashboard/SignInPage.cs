@@ -1,7 +1,8 @@
 using System.Globalization;
+using MagicLink.Api.Components.Dashboard;
 using MagicLink.Api.Extensions;
 using MagicLink.Grains.Access;
-using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MagicLink.Api.Dashboard;
 
@@ -17,18 +18,12 @@ public static class SignInPage
     public static async Task<IResult> Show(HttpContext http, string? next) =>
         await DashboardAuth.SignedInAccountAsync(http) is not null
             ? Results.Redirect(Target(next))
-            : Form(http, email: null, next, StatusCodes.Status200OK, error: null);
+            : Form(http, new SignInFields(null, null, next), StatusCodes.Status200OK, error: null);
 
-    public static async Task<IResult> SignIn(HttpContext http, IGrainFactory grains, IAntiforgery antiforgery)
+    public static async Task<IResult> SignIn(SignInFields fields, HttpContext http, IGrainFactory grains)
     {
-        var form = await DashboardEndpoints.FormAsync(http);
-        var email = form["email"].ToString().Trim();
-        var password = form["password"].ToString();
-        var next = form["next"].ToString();
-        if (!await antiforgery.IsRequestValidAsync(http))
-        {
-            return Form(http, email, next, StatusCodes.Status400BadRequest, "The form had expired. Please sign in again.");
-        }
+        var email = fields.Email?.Trim() ?? "";
+        var password = fields.Password ?? "";
 
         // Only a well-formed address reaches a grain, so junk input activates nothing.
         var result = Validation.IsEmail(email) && email.Length <= 254 && password.Length is > 0 and <= 1000
@@ -37,85 +32,34 @@ public static class SignInPage
         if (result?.LockedFor is { } wait)
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return Form(http, email, next, StatusCodes.Status429TooManyRequests,
-                "Too many failed sign-ins to this account. For its safety, sign-in is paused for a while; try again later.");
+            return Form(http, fields with { Email = email }, StatusCodes.Status429TooManyRequests, "dash.signin.locked");
         }
 
         if (result?.AccountId is not { } accountId)
         {
-            return Form(http, email, next, StatusCodes.Status400BadRequest, "That email and password don't match an account. Check both and try again.");
+            return Form(http, fields with { Email = email }, StatusCodes.Status400BadRequest, "dash.signin.wrong");
         }
 
         await DashboardAuth.SignInAsync(http, accountId);
-        return DashboardEndpoints.SeeOther(Target(next));
+        return new SeeOther(Target(fields.Next));
     }
 
-    public static async Task<IResult> SignOut(HttpContext http, IAntiforgery antiforgery)
+    public static async Task<IResult> SignOut(HttpContext http)
     {
-        // A cross-site page must not be able to sign the person out.
-        if (!await antiforgery.IsRequestValidAsync(http))
-        {
-            return DashboardEndpoints.SeeOther(Home);
-        }
-
         await DashboardAuth.SignOutAsync(http);
-        return DashboardEndpoints.SeeOther(DashboardAuth.Root);
+        return new SeeOther(DashboardAuth.Root);
     }
 
     /// <summary>Ends every session of the account (a lost laptop, a shared computer), this one included.</summary>
-    public static async Task<IResult> SignOutEverywhere(HttpContext http, IAntiforgery antiforgery, DashboardSessions sessions)
+    public static async Task<IResult> SignOutEverywhere(HttpContext http, DashboardSessions sessions)
     {
-        if (!await antiforgery.IsRequestValidAsync(http))
-        {
-            return DashboardEndpoints.SeeOther(Home);
-        }
-
         await sessions.RemoveAllAsync(http.DashboardAccountId());
         await DashboardAuth.SignOutAsync(http);
-        return DashboardEndpoints.SeeOther(DashboardAuth.Root);
+        return new SeeOther(DashboardAuth.Root);
     }
 
-    public static IResult Form(HttpContext http, string? email, string? next, int status, string? error)
-    {
-        var token = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken!;
-        var html = $"""
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="robots" content="noindex">
-            <title>Sign in · Magic Link</title>
-            <link rel="stylesheet" href="{Assets.StylesheetPath}">
-            </head>
-            <body class="signin-page">
-            <main class="signin">
-              <div class="brand"><span class="logo" aria-hidden="true"></span>Magic Link</div>
-              <div class="card signin-card">
-                <h1>Sign in to your dashboard</h1>
-                <p class="muted">Manage your verification links, follow sessions and review results.</p>
-                {(error is null ? "" : Html.Notice("error", error))}
-                <form method="post" action="/dashboard/sign-in" class="form">
-                  {Html.Antiforgery(token)}
-                  <input type="hidden" name="next" value="{Html.Encode(next)}">
-                  <div class="form-row">
-                    <label for="email">Email</label>
-                    <input id="email" name="email" type="email" autocomplete="username" required autofocus value="{Html.Encode(email)}">
-                  </div>
-                  <div class="form-row">
-                    <label for="password">Password</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required>
-                  </div>
-                  <button class="btn primary wide" type="submit">Sign in</button>
-                </form>
-              </div>
-              <p class="muted small">Accounts are opened by the operator. <code>./run.sh</code> prints the demo login.</p>
-            </main>
-            </body>
-            </html>
-            """;
-        return Html.Document(html, status);
-    }
+    public static RazorComponentResult<SignInForm> Form(HttpContext http, SignInFields fields, int status, string? error) =>
+        new(new { T = DashboardFrames.TextsFor(http), fields.Email, fields.Next, Error = error }) { StatusCode = status };
 
     private static string Target(string? next) => next is { Length: > 0 } && IsDashboardPage(next) ? next : Home;
 
@@ -125,4 +69,14 @@ public static class SignInPage
         && !path.Contains("//", StringComparison.Ordinal)
         && !path.Contains('\\', StringComparison.Ordinal)
         && path.All(c => c is > ' ' and < (char)127);
+}
+
+/// <summary>The sign-in form as posted.</summary>
+public sealed record SignInFields(string? Email, string? Password, string? Next)
+{
+    public static async ValueTask<SignInFields> BindAsync(HttpContext http)
+    {
+        var form = await DashboardForms.ReadAsync(http);
+        return new(form["email"], form["password"], form["next"]);
+    }
 }

@@ -20,8 +20,7 @@ public sealed class SignInRateLimit : IRateLimiterPolicy<string>
         var http = context.HttpContext;
         var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
         http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        await SignInPage.Form(http, email: null, next: null, StatusCodes.Status429TooManyRequests,
-            "Too many sign-in attempts from your network. Wait a minute, then try again.").ExecuteAsync(http);
+        await SignInPage.Form(http, new SignInFields(null, null, null), StatusCodes.Status429TooManyRequests, "dash.signin.ratelimit").ExecuteAsync(http);
     };
 
     public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>

@@ -8,7 +8,10 @@ public static class ApiApp
     /// </summary>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configure = null, IClusterClient? silo = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Named after this assembly whichever process hosts it (the silo, a test): the pages' static
+        // assets are found by that name.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(ApiApp).Assembly.GetName().Name });
+        builder.WebHost.UseStaticWebAssets();
         builder.AddMagicLinkApi(silo);
         configure?.Invoke(builder.Services);
         var app = builder.Build();

@@ -94,6 +94,7 @@ public static class ApiHostingExtensions
             o.ForwardLimit = null;
         });
         builder.Services.AddOpenApi();
+        builder.Services.AddRazorComponents();
         builder.Services.AddApplication();
         builder.Services.AddAccess();
         builder.Services.AddDashboardAccess();
@@ -124,8 +125,11 @@ public static class ApiHostingExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
+        app.UseDashboardLanguage();
         app.UseRateLimiter();
 
+        app.MapStaticAssets();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("Magic Link API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHealthApi();

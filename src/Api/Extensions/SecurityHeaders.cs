@@ -1,20 +1,17 @@
-using MagicLink.Api.Hosted;
-
 namespace MagicLink.Api.Extensions;
 
 /// <summary>
 /// The one header policy of the service (CONTRACT, "Errors"), applied as each answer starts so that
 /// no page, refusal or framework answer can leave it out. Pages carry tokens and identity data, so
-/// nothing is cached unless an answer says otherwise (the dashboard's versioned assets do).
+/// nothing is cached unless an answer says otherwise (the static assets do).
 /// </summary>
 public static class SecurityHeaders
 {
-    // Every page of the service: its own styles and scripts (inline styles on the public pages, the
-    // hosted flow's one inline script by hash), images from itself or a picked file, never framed.
-    private static readonly string Policy =
-        "default-src 'none'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; " +
-        $"script-src 'self' '{HostedPages.ScriptHash}'; connect-src 'self'; form-action 'self'; " +
-        "base-uri 'none'; frame-ancestors 'none'";
+    // Every page of the service: only its own stylesheet and script files (nothing inline), images
+    // from itself or a picked file, never framed.
+    private const string Policy =
+        "default-src 'none'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     // The API reference is a third-party page: its scripts are served from here but it starts them
     // with an inline module, and it fetches its fonts from its own CDN.

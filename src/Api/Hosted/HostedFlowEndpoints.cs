@@ -46,18 +46,6 @@ public static class HostedFlowEndpoints
         return app;
     }
 
-    /// <summary>Where the person goes after the flow: the success URL once submitted, the error URL once expired.</summary>
-    public static string? RedirectUrl(SessionInfo session)
-    {
-        var url = session.Status switch
-        {
-            SessionStatus.Submitted or SessionStatus.Approved or SessionStatus.Denied => session.SuccessUrl,
-            SessionStatus.Expired => session.ErrorUrl,
-            _ => null,
-        };
-        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri.AbsoluteUri : null;
-    }
-
     private static async Task<IResult> Page(string token, string? step, string? error, HttpContext http, IGrainFactory grains, UrlTokens tokens)
     {
         var session = await tokens.ReadAsync(token, Ids.Session) is { } id ? await grains.GetGrain<ISessionGrain>(id).Start() : null;

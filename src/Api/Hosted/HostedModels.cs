@@ -23,7 +23,7 @@ public sealed record HostedSessionView(
     {
         var steps = Flows.Steps(s.Flow);
         return new(s.Id, s.Flow, s.Language, s.Status, steps, s.Uploads, steps.Except(s.Uploads).ToList(), s.ExpiresAt,
-            s.SubmittedAt, HostedFlowEndpoints.RedirectUrl(s));
+            s.SubmittedAt, SessionRedirects.UrlOf(s));
     }
 }
 
@@ -50,4 +50,19 @@ public static class UploadKinds
     /// <summary>The kind named as the API writes it (<c>document_front</c>), or null.</summary>
     public static UploadKind? Parse(string? text) =>
         Enum.GetValues<UploadKind>().Cast<UploadKind?>().FirstOrDefault(k => Wire.Name(k!.Value) == text);
+}
+
+public static class SessionRedirects
+{
+    /// <summary>Where the person goes after the flow: the success URL once submitted, the error URL once expired.</summary>
+    public static string? UrlOf(SessionInfo session)
+    {
+        var url = session.Status switch
+        {
+            SessionStatus.Submitted or SessionStatus.Approved or SessionStatus.Denied => session.SuccessUrl,
+            SessionStatus.Expired => session.ErrorUrl,
+            _ => null,
+        };
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri.AbsoluteUri : null;
+    }
 }

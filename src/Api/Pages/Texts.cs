@@ -1,20 +1,26 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using System.Text.Json;
 using MagicLink.Grains;
+using Microsoft.Extensions.Localization;
 
 namespace MagicLink.Api.Pages;
 
 /// <summary>
-/// The words of the public pages, one embedded JSON file per language (Pages/Texts/xx.json).
-/// A key missing from a translation falls back to English, so a page never shows a raw key.
+/// The words of every page, one embedded JSON file per language (Pages/Texts/xx.json), read through
+/// <see cref="IStringLocalizer"/>. A key missing from a translation falls back to English, so a page
+/// never shows a raw key.
 /// </summary>
 public static class Texts
 {
     private static readonly FrozenDictionary<string, FrozenDictionary<string, string>> All = Languages.Supported
         .ToFrozenDictionary(language => language, Load);
 
-    public static IReadOnlyDictionary<string, string> For(string? language) =>
-        new Localized(All[Languages.IsSupported(language) ? language! : Languages.Default], All[Languages.Default]);
+    private static readonly FrozenDictionary<string, PageTexts> Localizers = Languages.Supported
+        .ToFrozenDictionary(language => language, language => new PageTexts(language, All[language], All[Languages.Default]));
+
+    /// <summary>The texts of a shipped language, English for anything else.</summary>
+    public static PageTexts For(string? language) => Localizers[Languages.IsSupported(language) ? language! : Languages.Default];
 
     /// <summary>Every key of every language, for the test that proves translations are complete.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyCollection<string>> Keys =>
@@ -26,30 +32,29 @@ public static class Texts
             ?? throw new InvalidOperationException($"The texts for '{language}' are not embedded.");
         return JsonSerializer.Deserialize<Dictionary<string, string>>(stream)!.ToFrozenDictionary();
     }
+}
 
-    private sealed class Localized(FrozenDictionary<string, string> texts, FrozenDictionary<string, string> fallback)
-        : IReadOnlyDictionary<string, string>
+/// <summary>The texts of one language, and its way of writing numbers.</summary>
+public sealed class PageTexts(string language, FrozenDictionary<string, string> texts, FrozenDictionary<string, string> fallback) : IStringLocalizer
+{
+    public string Language { get; } = language;
+
+    public CultureInfo Culture { get; } = CultureInfo.GetCultureInfo(language);
+
+    public LocalizedString this[string name] => texts.TryGetValue(name, out var text)
+        ? new LocalizedString(name, text)
+        : new LocalizedString(name, fallback.GetValueOrDefault(name, name), resourceNotFound: true);
+
+    public LocalizedString this[string name, params object[] arguments]
     {
-        public string this[string key] => texts.TryGetValue(key, out var text) ? text : fallback[key];
-
-        public IEnumerable<string> Keys => fallback.Keys;
-
-        public IEnumerable<string> Values => Keys.Select(k => this[k]);
-
-        public int Count => fallback.Count;
-
-        public bool ContainsKey(string key) => fallback.ContainsKey(key);
-
-        public bool TryGetValue(string key, out string value)
+        get
         {
-            var found = ContainsKey(key);
-            value = found ? this[key] : "";
-            return found;
+            var format = this[name];
+            return new LocalizedString(name, string.Format(Culture, format.Value, arguments), format.ResourceNotFound);
         }
-
-        public IEnumerator<KeyValuePair<string, string>> GetEnumerator() =>
-            Keys.Select(k => KeyValuePair.Create(k, this[k])).GetEnumerator();
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
+
+    public IEnumerable<LocalizedString> GetAllStrings(bool includeParentCultures) => fallback.Keys.Select(key => this[key]);
+
+    public string Number(long value) => value.ToString("N0", Culture);
 }

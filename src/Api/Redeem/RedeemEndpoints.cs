@@ -1,6 +1,8 @@
 using MagicLink.Api.Application;
 using MagicLink.Api.Extensions;
+using MagicLink.Api.Components.Public;
 using MagicLink.Api.Pages;
+using Microsoft.AspNetCore.Http.HttpResults;
 using MagicLink.Grains;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
@@ -45,31 +47,7 @@ public static class RedeemEndpoints
             return Results.Ok(new { link.Name, link.Flow, link.Language, link.Status });
         }
 
-        var t = Texts.For(link.Language);
-        var steps = new List<string>();
-        if (link.Flow is Flow.Document or Flow.DocumentAndSelfie)
-        {
-            steps.Add(t["start.step.document"]);
-        }
-
-        if (link.Flow is Flow.Selfie or Flow.DocumentAndSelfie)
-        {
-            steps.Add(t["start.step.selfie"]);
-        }
-
-        return Layout.Page(StatusCodes.Status200OK, link.Language, t["start.title"], $"""
-            <main class="card">
-              <div class="name">{Layout.Encode(link.Name)}</div>
-              <h1>{Layout.Encode(t["start.title"])}</h1>
-              <p>{Layout.Encode(t["start.intro"])}</p>
-              <h2 class="name">{Layout.Encode(t["start.steps"])}</h2>
-              <ol class="steps">{string.Concat(steps.Select(s => $"<li>{Layout.Encode(s)}</li>"))}</ol>
-              <form method="post" action="/l/{Uri.EscapeDataString(token)}">
-                <button class="button" type="submit">{Layout.Encode(t["start.button"])}</button>
-              </form>
-              <p class="fine">{Layout.Encode(t["start.privacy"])}</p>
-            </main>
-            """);
+        return new RazorComponentResult<StartPage>(new { T = Texts.For(link.Language), Link = link, Token = token });
     }
 
     private static async Task<IResult> Click(
@@ -136,10 +114,9 @@ public static class RedeemEndpoints
     /// <summary>A refusal as a page for browsers and as problem+json for everyone else.</summary>
     public static IResult Refusal(HttpContext http, int status, string language, string titleKey, string bodyKey)
     {
-        var t = Texts.For(language);
         if (http.WantsHtml())
         {
-            return Layout.Message(status, language, t[titleKey], t[bodyKey]);
+            return new RazorComponentResult<MessagePage>(new { T = Texts.For(language), TitleKey = titleKey, BodyKey = bodyKey }) { StatusCode = status };
         }
 
         var english = Texts.For(Languages.Default);

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.RegularExpressions;
+using AngleSharp.Html.Dom;
 using MagicLink.Tests.Infrastructure;
 
 namespace MagicLink.Tests.Dashboard;
@@ -8,7 +8,7 @@ namespace MagicLink.Tests.Dashboard;
 /// A person at the dashboard with a plain HTTP client: cookies are kept, and forms are read from the
 /// page (hidden fields and antiforgery token included) and posted back the way a browser would.
 /// </summary>
-public sealed partial class DashboardClient : IDisposable
+public sealed class DashboardClient : IDisposable
 {
     public const string Password = "correct horse battery";
 
@@ -64,14 +64,9 @@ public sealed partial class DashboardClient : IDisposable
     /// </summary>
     public Task<HttpResponseMessage> SubmitAsync(string html, string action, Dictionary<string, string> fields, string? postTo = null)
     {
-        var forms = FormPattern().Matches(html).Where(m => WebUtility.HtmlDecode(m.Groups["action"].Value) == action).ToList();
-        Assert.True(forms.Count > 0, $"No form posts to {action}.");
-        var values = new Dictionary<string, string>();
-        foreach (Match input in HiddenPattern().Matches(forms[0].Groups["body"].Value))
-        {
-            values[WebUtility.HtmlDecode(input.Groups["name"].Value)] = WebUtility.HtmlDecode(input.Groups["value"].Value);
-        }
-
+        var form = Markup.Parse(html).Forms.FirstOrDefault(f => f.GetAttribute("action") == action);
+        Assert.True(form is not null, $"No form posts to {action}.");
+        var values = form.QuerySelectorAll("input[type=hidden]").OfType<IHtmlInputElement>().ToDictionary(i => i.Name!, i => i.Value);
         foreach (var (name, value) in fields)
         {
             values[name] = value;
@@ -81,16 +76,7 @@ public sealed partial class DashboardClient : IDisposable
     }
 
     /// <summary>The position in the account's events the page was drawn at (where its live stream starts).</summary>
-    public static string SeqOf(string html) => SeqPattern().Match(html).Groups[1].Value;
+    public static string SeqOf(string html) => Markup.Parse(html).Body!.GetAttribute("data-seq")!;
 
     public void Dispose() => Http.Dispose();
-
-    [GeneratedRegex("""<form[^>]*action="(?<action>[^"]*)"[^>]*>(?<body>.*?)</form>""", RegexOptions.Singleline)]
-    private static partial Regex FormPattern();
-
-    [GeneratedRegex("""<input type="hidden" name="(?<name>[^"]*)" value="(?<value>[^"]*)"[^>]*>""")]
-    private static partial Regex HiddenPattern();
-
-    [GeneratedRegex("""<body data-seq="(\d+)">""")]
-    private static partial Regex SeqPattern();
 }

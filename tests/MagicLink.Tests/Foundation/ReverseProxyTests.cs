@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using MagicLink.Tests.Dashboard;
 using MagicLink.Tests.Infrastructure;
 
@@ -66,12 +65,12 @@ public sealed class ReverseProxyTests(ProxiedFixture fixture) : IClassFixture<Pr
         using var form = await client.GetAsync("/dashboard");
         var antiforgery = form.Headers.GetValues("Set-Cookie").ToList();
         Assert.All(antiforgery, c => Assert.Contains("; secure", c, StringComparison.OrdinalIgnoreCase));
-        var token = Regex.Match(await form.Content.ReadAsStringAsync(), "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = Markup.Parse(await form.Content.ReadAsStringAsync()).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/dashboard/sign-in")
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+                ["__RequestVerificationToken"] = token,
                 ["email"] = email,
                 ["password"] = DashboardClient.Password,
             }),

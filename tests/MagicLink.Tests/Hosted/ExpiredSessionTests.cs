@@ -40,7 +40,7 @@ public sealed class ExpiredSessionTests(MovableClockFixture fixture) : IClassFix
         using var page = await Service.Http.SendAsync(request);
         var html = await page.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.Gone, page.StatusCode);
-        Assert.Contains("Cette vérification a expiré", html, StringComparison.Ordinal);
+        Assert.Equal("Cette vérification a expiré", Markup.Parse(html).QuerySelector("h1")!.TextContent);
         Assert.Contains("http-equiv=\"refresh\"", html, StringComparison.Ordinal);
         Assert.Contains("url=https://shop.example/verify/failed?order=42", html, StringComparison.Ordinal);
         Assert.Equal("expired", (string)(await SessionAsync(account, id))["status"]!);
