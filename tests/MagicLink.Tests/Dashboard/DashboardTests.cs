@@ -351,12 +351,12 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
             Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
             using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            Assert.Equal("ready", (await NextEventAsync(reader, timeout.Token)).Type);
+            Assert.Equal("ready", (await ServerSentEvents.NextAsync(reader, timeout.Token)).Type);
 
             var clock = Stopwatch.StartNew();
             using var click = await LinkSteps.ClickAsync(LinkSteps.NoRedirects(Service.Http.BaseAddress!), link);
             Assert.Equal(HttpStatusCode.SeeOther, click.StatusCode);
-            var (type, data) = await NextEventAsync(reader, timeout.Token);
+            var (type, data) = await ServerSentEvents.NextAsync(reader, timeout.Token);
             clock.Stop();
 
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"The event took {clock.Elapsed}.");
@@ -379,12 +379,12 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
                 new HttpRequestMessage(HttpMethod.Get, $"/dashboard/events?after={DashboardClient.SeqOf(page)}"), HttpCompletionOption.ResponseHeadersRead);
             using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            Assert.Equal("ready", (await NextEventAsync(reader, timeout.Token)).Type);
+            Assert.Equal("ready", (await ServerSentEvents.NextAsync(reader, timeout.Token)).Type);
 
             using var clicks = LinkSteps.NoRedirects(Service.Http.BaseAddress!);
             (await LinkSteps.ClickAsync(clicks, theirs)).Dispose();
             (await LinkSteps.ClickAsync(clicks, mine)).Dispose();
-            var (type, data) = await NextEventAsync(reader, timeout.Token);
+            var (type, data) = await ServerSentEvents.NextAsync(reader, timeout.Token);
             var change = JsonNode.Parse(data)!;
 
             Assert.Equal("change", type);
@@ -414,29 +414,5 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
             Assert.Contains(submitted, waiting, StringComparison.Ordinal);
             Assert.DoesNotContain(pending, waiting, StringComparison.Ordinal);
         }
-    }
-
-    /// <summary>The next event of the stream other than a keep-alive: its type and its data.</summary>
-    private static async Task<(string Type, string Data)> NextEventAsync(StreamReader reader, CancellationToken cancellationToken)
-    {
-        var fields = new Dictionary<string, string>();
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (line.Length > 0)
-            {
-                var colon = line.IndexOf(':', StringComparison.Ordinal);
-                fields[line[..colon]] = line[(colon + 1)..].TrimStart();
-            }
-            else if (fields.GetValueOrDefault("event") is { } type and not "ping")
-            {
-                return (type, fields.GetValueOrDefault("data", ""));
-            }
-            else
-            {
-                fields.Clear();
-            }
-        }
-
-        throw new EndOfStreamException("The event stream ended.");
     }
 }
