@@ -93,7 +93,7 @@ public static class ApiHostingExtensions
             // A chain of known proxies is walked back to the first address that is not one of them.
             o.ForwardLimit = null;
         });
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiDocument();
         builder.Services.AddRazorComponents();
         builder.Services.AddApplication();
         builder.Services.AddAccess();

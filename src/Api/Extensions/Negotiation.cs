@@ -16,7 +16,15 @@ public static class Negotiation
         && !accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && (a.Quality ?? 1) >= 1);
 
     public static bool WantsHtml(this HttpContext http) => http.Request.WantsHtml();
+
+    /// <summary>Declares that a browser gets these statuses as a page (text/html) where a client gets JSON.</summary>
+    public static TBuilder AnswersHtml<TBuilder>(this TBuilder builder, params int[] statuses)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new HtmlAnswers(statuses));
 }
+
+/// <summary>The statuses a route answers with a page for browsers, for the OpenAPI document.</summary>
+public sealed record HtmlAnswers(IReadOnlyList<int> Statuses);
 
 /// <summary>303 See Other: after a POST the browser follows with a GET, so a reload repeats nothing.</summary>
 public sealed class SeeOther(string location) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using MagicLink.Grains;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace MagicLink.Api.Extensions;
@@ -92,4 +93,4 @@ public sealed record Paging(int Limit, DateTimeOffset? AfterCreatedAt, string? A
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 
 /// <summary>The paging query of a listing, taken as text so a wrong value is a problem naming the field.</summary>
-public sealed record PageQuery(string? Limit, string? Cursor);
+public sealed record PageQuery([FromQuery(Name = "limit")] string? Limit, [FromQuery(Name = "cursor")] string? Cursor);

@@ -23,26 +23,35 @@ public static class HostedFlowEndpoints
         app.MapGet("/v/{token}", Page)
             .WithMetadata(PublicRateLimits.Flow)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .WithTags("Public").WithSummary("The hosted flow for the person verifying; opening it starts the session.")
-            .Produces<HostedSessionView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithTags("Public").WithName("OpenSession").WithSummary("The hosted flow for the person verifying; opening it starts the session.")
+            .Produces<HostedSessionView>().ProducesProblem(StatusCodes.Status404NotFound)
+            .AnswersHtml(StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
         app.MapPost("/v/{token}/uploads", Upload)
             .WithMetadata(PublicRateLimits.Flow)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .WithTags("Public")
+            .WithTags("Public").WithName("UploadImage")
             .WithSummary("One image (multipart: kind, file = JPEG or PNG, at least 640×480, at most 10 MB); a later one of the same kind replaces it.")
+            .Accepts<ImageUpload>("multipart/form-data")
             .Produces<HostedSessionView>()
+            .Produces(StatusCodes.Status303SeeOther)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .AnswersHtml(StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
         app.MapPost("/v/{token}/submit", Submit)
             .WithMetadata(PublicRateLimits.Flow)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .WithTags("Public").WithSummary("Hands the session to review once every image the flow asks for is there.")
+            .WithTags("Public").WithName("SubmitSession").WithSummary("Hands the session to review once every image the flow asks for is there.")
             .Produces<HostedSessionView>()
+            .Produces(StatusCodes.Status303SeeOther)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status410Gone);
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .AnswersHtml(StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
         return app;
     }
 

@@ -3,9 +3,9 @@ using MagicLink.Grains.Sessions;
 
 namespace MagicLink.Api.Links;
 
-public sealed record UsageRequest(UsageType? Type, int? Limit);
+public sealed record UsageRequest(UsageType? Type, int? Limit = null);
 
-public sealed record CreateLinkRequest(string? Name, Flow? Flow, UsageRequest? Usage, DateTimeOffset? ExpiresAt, string? Language);
+public sealed record CreateLinkRequest(string? Name, Flow? Flow, UsageRequest? Usage, DateTimeOffset? ExpiresAt = null, string? Language = null);
 
 public sealed record UsageView(UsageType Type, int? Limit, int Used, int? Remaining);
 
@@ -27,3 +27,6 @@ public sealed record LinkView(
 }
 
 public sealed record EmbedView(string Html);
+
+/// <summary>What anyone holding the link's URL may see of it: the start page as JSON.</summary>
+public sealed record PublicLinkView(string Name, Flow Flow, string Language, LinkStatus Status);

@@ -22,12 +22,13 @@ public static class LinksApi
         links.MapPost("/{id}/deactivate", Deactivate).WithName("DeactivateLink").WithSummary("Ends the link for good; idempotent.");
         links.MapGet("/{id}/sessions", Sessions).WithName("ListLinkSessions").WithSummary("The sessions opened by clicks on this link, newest first.");
         links.MapGet("/{id}/qr.png", QrPng).WithName("GetLinkQrPng").WithSummary("A QR code of the link's URL as PNG (?size= 128..2048 pixels).")
-            .Produces<byte[]>(StatusCodes.Status200OK, "image/png");
+            .Produces<Stream>(StatusCodes.Status200OK, "image/png");
         links.MapGet("/{id}/qr.svg", QrSvg).WithName("GetLinkQrSvg").WithSummary("A QR code of the link's URL as SVG.")
             .Produces<string>(StatusCodes.Status200OK, "image/svg+xml");
         links.MapGet("/{id}/embed", Embed).WithName("GetLinkEmbed").WithSummary("A ready-to-paste HTML button that opens the link.");
-        links.MapMethods("/{id}", [HttpMethods.Patch, HttpMethods.Put, HttpMethods.Delete], NoRenewal).WithName("ChangeLink")
-            .WithSummary("Links cannot be changed, renewed or deleted: always 405.");
+        links.MapPatch("/{id}", NoRenewal).WithName("ChangeLink").WithSummary("Links cannot be changed: always 405.");
+        links.MapPut("/{id}", NoRenewal).WithName("ReplaceLink").WithSummary("Links cannot be renewed: always 405.");
+        links.MapDelete("/{id}", NoRenewal).WithName("DeleteLink").WithSummary("Links cannot be deleted (deactivate them instead): always 405.");
         return api;
     }
 
@@ -181,4 +182,4 @@ public sealed record LinkServices(
 }
 
 /// <summary>The list's filter and page, taken as text so a wrong value is a problem naming the field.</summary>
-public sealed record LinkListQuery(string? Status, string? Limit, string? Cursor);
+public sealed record LinkListQuery([FromQuery(Name = "status")] string? Status, [FromQuery(Name = "limit")] string? Limit, [FromQuery(Name = "cursor")] string? Cursor);

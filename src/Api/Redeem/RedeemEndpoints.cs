@@ -1,6 +1,7 @@
 using MagicLink.Api.Application;
 using MagicLink.Api.Extensions;
 using MagicLink.Api.Components.Public;
+using MagicLink.Api.Links;
 using MagicLink.Api.Pages;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MagicLink.Grains;
@@ -21,11 +22,16 @@ public static class RedeemEndpoints
     public static IEndpointRouteBuilder MapRedeemEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/l/{token}", [HttpMethods.Get, HttpMethods.Head], StartPage)
-            .WithTags("Public").WithSummary("The link's start page; never uses the link.");
+            .WithTags("Public").WithName("OpenLink").WithSummary("The link's start page; never uses the link.")
+            .Produces<PublicLinkView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone)
+            .AnswersHtml(StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status410Gone);
         app.MapPost("/l/{token}", Click)
             .RequireRateLimiting(PublicRateLimits.Redeem)
             .DisableAntiforgery()
-            .WithTags("Public").WithSummary("One click: 303 to the new verification session, or 404/410/402/429.");
+            .WithTags("Public").WithName("ClickLink").WithSummary("One click: 303 to the new verification session, or 404/410/402/429.")
+            .Produces(StatusCodes.Status303SeeOther).ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .AnswersHtml(StatusCodes.Status402PaymentRequired, StatusCodes.Status404NotFound, StatusCodes.Status410Gone, StatusCodes.Status429TooManyRequests);
         return app;
     }
 
@@ -44,7 +50,7 @@ public static class RedeemEndpoints
 
         if (!http.WantsHtml())
         {
-            return Results.Ok(new { link.Name, link.Flow, link.Language, link.Status });
+            return Results.Ok(new PublicLinkView(link.Name, link.Flow, link.Language, link.Status));
         }
 
         return new RazorComponentResult<StartPage>(new { T = Texts.For(link.Language), Link = link, Token = token });

@@ -3,9 +3,9 @@ using MagicLink.Grains.Sessions;
 namespace MagicLink.Api.Sessions;
 
 public sealed record CreateSessionRequest(
-    Flow? Flow, string? Language, string? ClientRef, int? ExpiresInSeconds, string? SuccessUrl, string? ErrorUrl);
+    Flow? Flow, string? Language = null, string? ClientRef = null, int? ExpiresInSeconds = null, string? SuccessUrl = null, string? ErrorUrl = null);
 
-public sealed record ReviewRequest(Decision? Decision, string? Reason);
+public sealed record ReviewRequest(Decision? Decision, string? Reason = null);
 
 public sealed record SessionView(
     string Id,

@@ -25,7 +25,7 @@ public static class SessionsApi
         sessions.MapPost("/{id}/review", Review).WithName("ReviewSession").WithSummary("Approves or denies a submitted session; charges its credit.");
         sessions.MapGet("/{id}/uploads/{kind}", Image).WithName("GetSessionUpload")
             .WithSummary("One image of the session (document_front, document_back or selfie) with its content type.")
-            .Produces<byte[]>(StatusCodes.Status200OK, "image/jpeg", "image/png");
+            .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg", "image/png");
         return api;
     }
 
@@ -184,4 +184,4 @@ public sealed record SessionServices(IGrainFactory Grains, SessionQueries Sessio
 }
 
 /// <summary>The list's filters and page, taken as text so a wrong value is a problem naming the field.</summary>
-public sealed record SessionListQuery(string? Status, string? LinkId, string? Limit, string? Cursor);
+public sealed record SessionListQuery([FromQuery(Name = "status")] string? Status, [FromQuery(Name = "linkId")] string? LinkId, [FromQuery(Name = "limit")] string? Limit, [FromQuery(Name = "cursor")] string? Cursor);

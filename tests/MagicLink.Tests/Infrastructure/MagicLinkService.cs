@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using MagicLink.Api.Extensions;
 using MagicLink.Grains;
 using MagicLink.Silo.Extensions;
+using MagicLink.Tests.Contract;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,7 +30,7 @@ public sealed class MagicLinkService : IAsyncDisposable
         _time = time;
         _apiInSilo = apiInSilo;
         HttpPort = FreePort.Next();
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(60) };
+        Http = new HttpClient(new ContractCheck()) { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public string Database { get; }
@@ -153,14 +154,14 @@ public sealed class MagicLinkService : IAsyncDisposable
 
     public HttpClient Admin()
     {
-        var client = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = Http.Timeout };
+        var client = new HttpClient(new ContractCheck()) { BaseAddress = Http.BaseAddress, Timeout = Http.Timeout };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
         return client;
     }
 
     public static HttpClient As(HttpClient template, string apiKey, string apiSecret)
     {
-        var client = new HttpClient { BaseAddress = template.BaseAddress, Timeout = template.Timeout };
+        var client = new HttpClient(new ContractCheck()) { BaseAddress = template.BaseAddress, Timeout = template.Timeout };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{apiKey}:{apiSecret}")));
         return client;
