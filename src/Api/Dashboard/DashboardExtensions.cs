@@ -1,9 +1,9 @@
+using System.Globalization;
 using MagicLink.Api.Extensions;
+using MagicLink.Grains;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Localization;
-using MagicLink.Grains;
-using System.Globalization;
 
 namespace MagicLink.Api.Dashboard;
 

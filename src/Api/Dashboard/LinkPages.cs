@@ -45,9 +45,17 @@ public static class LinkPages
 
         return new RazorComponentResult<LinksPage>(new
         {
-            Frame = frame, page.T, Links = links, Urls = urls, Status = status is { } s ? Wire.Name(s) : null,
-            OnFirstPage = cursor is null, Next = next, Form = form, Errors = errors,
-        }) { StatusCode = code };
+            Frame = frame,
+            page.T,
+            Links = links,
+            Urls = urls,
+            Status = status is { } s ? Wire.Name(s) : null,
+            OnFirstPage = cursor is null,
+            Next = next,
+            Form = form,
+            Errors = errors,
+        })
+        { StatusCode = code };
     }
 
     public static async Task<IResult> Show([AsParameters] DashboardPage page, string id, string? cursor, string? created)
@@ -62,8 +70,15 @@ public static class LinkPages
         var (sessions, next) = await page.Sessions.PageAsync(page.AccountId, status: null, link.Id, Tables.PageAt(cursor));
         return new RazorComponentResult<LinkPage>(new
         {
-            Frame = frame, page.T, Link = link, Url = url, Embed = LinkSharing.EmbedHtml(url, link.Language), Sessions = sessions,
-            OnFirstPage = cursor is null, Next = next, Created = created is not null,
+            Frame = frame,
+            page.T,
+            Link = link,
+            Url = url,
+            Embed = LinkSharing.EmbedHtml(url, link.Language),
+            Sessions = sessions,
+            OnFirstPage = cursor is null,
+            Next = next,
+            Created = created is not null,
         });
     }
 

@@ -17,8 +17,13 @@ public static class SessionPages
         var (sessions, next) = await page.Sessions.PageAsync(page.AccountId, wanted, linkId: null, Tables.PageAt(cursor));
         return new RazorComponentResult<SessionsPage>(new
         {
-            Frame = frame, page.T, Sessions = sessions, Links = await LinksOfAsync(page, sessions),
-            Status = wanted is { } w ? Wire.Name(w) : null, OnFirstPage = cursor is null, Next = next,
+            Frame = frame,
+            page.T,
+            Sessions = sessions,
+            Links = await LinksOfAsync(page, sessions),
+            Status = wanted is { } w ? Wire.Name(w) : null,
+            OnFirstPage = cursor is null,
+            Next = next,
         });
     }
 
@@ -35,7 +40,12 @@ public static class SessionPages
 
         return new RazorComponentResult<SessionPage>(new
         {
-            Frame = frame, page.T, Session = found, Links = await LinksOfAsync(page, [found]), Outcome = notice, SessionId = session,
+            Frame = frame,
+            page.T,
+            Session = found,
+            Links = await LinksOfAsync(page, [found]),
+            Outcome = notice,
+            SessionId = session,
         });
     }
 
@@ -45,8 +55,14 @@ public static class SessionPages
         var (sessions, next) = await page.Sessions.PageAsync(page.AccountId, SessionStatus.Submitted, linkId: null, Tables.PageAt(cursor));
         return new RazorComponentResult<ReviewPage>(new
         {
-            Frame = frame, page.T, Sessions = sessions, Links = await LinksOfAsync(page, sessions),
-            OnFirstPage = cursor is null, Next = next, Outcome = notice, SessionId = session,
+            Frame = frame,
+            page.T,
+            Sessions = sessions,
+            Links = await LinksOfAsync(page, sessions),
+            OnFirstPage = cursor is null,
+            Next = next,
+            Outcome = notice,
+            SessionId = session,
         });
     }
 

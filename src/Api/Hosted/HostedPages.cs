@@ -34,7 +34,13 @@ public static class HostedPages
         var problem = Wire.TryParse<UploadError>(error) is { } known ? Wire.Name(known) : null;
         return new RazorComponentResult<FlowStep>(new
         {
-            T = t, Token = token, Steps = steps, session.Uploads, Kind = kind, Error = problem, Business = business,
+            T = t,
+            Token = token,
+            Steps = steps,
+            session.Uploads,
+            Kind = kind,
+            Error = problem,
+            Business = business,
         });
     }
 

@@ -1,12 +1,12 @@
 using MagicLink.Api.Application;
-using MagicLink.Api.Extensions;
 using MagicLink.Api.Components.Public;
+using MagicLink.Api.Extensions;
 using MagicLink.Api.Links;
 using MagicLink.Api.Pages;
-using Microsoft.AspNetCore.Http.HttpResults;
 using MagicLink.Grains;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MagicLink.Api.Redeem;
 

@@ -47,8 +47,14 @@ public sealed class ScriptInjectionTests(DashboardFixture fixture) : IClassFixtu
         var links = await dashboard.PageAsync("/dashboard/links");
         using (var refused = await dashboard.SubmitAsync(links, "/dashboard/links", new()
         {
-            ["name"] = payload, ["flow"] = payload, ["usage"] = "multi", ["limit"] = payload, ["language"] = payload,
-            ["expiresAt"] = payload, ["utcOffset"] = payload, ["formKey"] = payload,
+            ["name"] = payload,
+            ["flow"] = payload,
+            ["usage"] = "multi",
+            ["limit"] = payload,
+            ["language"] = payload,
+            ["expiresAt"] = payload,
+            ["utcOffset"] = payload,
+            ["formKey"] = payload,
         }))
         {
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
