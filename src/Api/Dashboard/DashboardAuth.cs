@@ -17,6 +17,7 @@ public static class DashboardAuth
     public const string Scheme = "Dashboard";
     public const string Policy = "dashboard";
     public const string Root = "/dashboard";
+    private const string Home = "/dashboard/links";
 
     /// <summary>How long a sign-in lasts without use; each use renews it.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
@@ -44,7 +45,7 @@ public static class DashboardAuth
         options.Events.OnRedirectToLogin = context =>
         {
             var request = context.HttpContext.Request;
-            context.Response.Redirect(SignInPage.PathFor(request.Method == HttpMethods.Get ? request.Path + request.QueryString : null));
+            context.Response.Redirect(PathFor(request.Method == HttpMethods.Get ? request.Path + request.QueryString : null));
             return Task.CompletedTask;
         };
     }
@@ -72,4 +73,18 @@ public static class DashboardAuth
         http.SignInAsync(Scheme, AccessPolicies.Ticket(accountId, Scheme).Principal);
 
     public static Task SignOutAsync(HttpContext http) => http.SignOutAsync(Scheme);
+
+    /// <summary>The sign-in form, remembering the page the person was sent away from.</summary>
+    public static string PathFor(string? next) =>
+        next is not null && IsDashboardPage(next) ? $"{Root}?next={Uri.EscapeDataString(next)}" : Root;
+
+    /// <summary>Where a sign-in goes on to: the page asked for when it is one of the dashboard's, else the links.</summary>
+    public static string ReturnTo(string? next) => next is { Length: > 0 } && IsDashboardPage(next) ? next : Home;
+
+    // Only a page of this dashboard: never another host ("//evil", "/\evil") and never the form itself.
+    private static bool IsDashboardPage(string path) =>
+        path.StartsWith(Root + "/", StringComparison.Ordinal)
+        && !path.Contains("//", StringComparison.Ordinal)
+        && !path.Contains('\\', StringComparison.Ordinal)
+        && path.All(c => c is > ' ' and < (char)127);
 }

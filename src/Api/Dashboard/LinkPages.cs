@@ -63,7 +63,7 @@ public static class LinkPages
         var frame = await page.Frames.BeginAsync(page.AccountId);
         if (await page.Links.FindOwnedAsync(page.AccountId, id) is not { } link)
         {
-            return NotFound(page, frame);
+            return page.NotFound(frame, "links", "link");
         }
 
         var url = await page.Links.UrlAsync(link);
@@ -86,7 +86,7 @@ public static class LinkPages
     {
         if (await page.Links.FindOwnedAsync(page.AccountId, id) is null)
         {
-            return NotFound(page, await page.Frames.BeginAsync(page.AccountId));
+            return page.NotFound(await page.Frames.BeginAsync(page.AccountId), "links", "link");
         }
 
         await grains.GetGrain<ILinkGrain>(id).Deactivate();
@@ -103,7 +103,4 @@ public static class LinkPages
 
         return Results.File(LinkSharing.QrPng(await page.Links.UrlAsync(link), 512), "image/png", download is null ? null : $"{link.Id}.png");
     }
-
-    private static RazorComponentResult<NotFoundPage> NotFound(DashboardPage page, DashboardFrame frame) =>
-        new(new { Frame = frame, page.T, Nav = "links", What = "link" }) { StatusCode = StatusCodes.Status404NotFound };
 }

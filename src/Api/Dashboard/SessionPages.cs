@@ -32,10 +32,7 @@ public static class SessionPages
         var frame = await page.Frames.BeginAsync(page.AccountId);
         if (await page.Sessions.FindOwnedAsync(page.AccountId, id) is not { } found)
         {
-            return new RazorComponentResult<NotFoundPage>(new { Frame = frame, page.T, Nav = "sessions", What = "session" })
-            {
-                StatusCode = StatusCodes.Status404NotFound,
-            };
+            return page.NotFound(frame, "sessions", "session");
         }
 
         return new RazorComponentResult<SessionPage>(new
@@ -70,10 +67,7 @@ public static class SessionPages
     {
         if (await page.Sessions.FindOwnedAsync(page.AccountId, id) is null)
         {
-            return new RazorComponentResult<NotFoundPage>(new { Frame = await page.Frames.BeginAsync(page.AccountId), page.T, Nav = "review", What = "session" })
-            {
-                StatusCode = StatusCodes.Status404NotFound,
-            };
+            return page.NotFound(await page.Frames.BeginAsync(page.AccountId), "review", "session");
         }
 
         var back = form.Back == "session" ? $"/dashboard/sessions/{id}" : "/dashboard/review";

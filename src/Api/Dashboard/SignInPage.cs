@@ -9,15 +9,9 @@ namespace MagicLink.Api.Dashboard;
 /// <summary><c>/dashboard</c>: the email and password form, the cookie it hands out, and signing out.</summary>
 public static class SignInPage
 {
-    private const string Home = "/dashboard/links";
-
-    /// <summary>The sign-in form, remembering the page the person was sent away from.</summary>
-    public static string PathFor(string? next) =>
-        next is not null && IsDashboardPage(next) ? $"{DashboardAuth.Root}?next={Uri.EscapeDataString(next)}" : DashboardAuth.Root;
-
     public static async Task<IResult> Show(HttpContext http, string? next) =>
         await DashboardAuth.SignedInAccountAsync(http) is not null
-            ? Results.Redirect(Target(next))
+            ? Results.Redirect(DashboardAuth.ReturnTo(next))
             : Form(http, new SignInFields(null, null, next), StatusCodes.Status200OK, error: null);
 
     public static async Task<IResult> SignIn(SignInFields fields, HttpContext http, IGrainFactory grains)
@@ -41,7 +35,7 @@ public static class SignInPage
         }
 
         await DashboardAuth.SignInAsync(http, accountId);
-        return new SeeOther(Target(fields.Next));
+        return new SeeOther(DashboardAuth.ReturnTo(fields.Next));
     }
 
     public static async Task<IResult> SignOut(HttpContext http)
@@ -60,15 +54,6 @@ public static class SignInPage
 
     public static RazorComponentResult<SignInForm> Form(HttpContext http, SignInFields fields, int status, string? error) =>
         new(new { T = DashboardFrames.TextsFor(http), fields.Email, fields.Next, Error = error }) { StatusCode = status };
-
-    private static string Target(string? next) => next is { Length: > 0 } && IsDashboardPage(next) ? next : Home;
-
-    // Only a page of this dashboard: never another host ("//evil", "/\evil") and never the form itself.
-    private static bool IsDashboardPage(string path) =>
-        path.StartsWith(DashboardAuth.Root + "/", StringComparison.Ordinal)
-        && !path.Contains("//", StringComparison.Ordinal)
-        && !path.Contains('\\', StringComparison.Ordinal)
-        && path.All(c => c is > ' ' and < (char)127);
 }
 
 /// <summary>The sign-in form as posted.</summary>

@@ -40,7 +40,7 @@ public static class RedeemEndpoints
         var link = await tokens.ReadAsync(token, Ids.Link) is { } id ? await grains.GetGrain<ILinkGrain>(id).Get() : null;
         if (link is null)
         {
-            return Refusal(http, StatusCodes.Status404NotFound, Languages.Default, "notfound.title", "notfound.body");
+            return RefusalPage.Answer(http, StatusCodes.Status404NotFound, Languages.Default, "notfound.title", "notfound.body");
         }
 
         if (link.Status != LinkStatus.Active)
@@ -61,7 +61,7 @@ public static class RedeemEndpoints
     {
         if (await tokens.ReadAsync(token, Ids.Link) is not { } id)
         {
-            return Refusal(http, StatusCodes.Status404NotFound, Languages.Default, "notfound.title", "notfound.body");
+            return RefusalPage.Answer(http, StatusCodes.Status404NotFound, Languages.Default, "notfound.title", "notfound.body");
         }
 
         if (await UnfinishedSessionOfThisBrowser(http, id, grains, tokens) is { } resumeToken)
@@ -89,8 +89,8 @@ public static class RedeemEndpoints
         return result.Outcome switch
         {
             RedeemOutcome.Gone => Gone(http, result.Link!),
-            RedeemOutcome.NoCredit => Refusal(http, StatusCodes.Status402PaymentRequired, result.Link!.Language, "nocredit.title", "nocredit.body"),
-            _ => Refusal(http, StatusCodes.Status404NotFound, Languages.Default, "notfound.title", "notfound.body"),
+            RedeemOutcome.NoCredit => RefusalPage.Answer(http, StatusCodes.Status402PaymentRequired, result.Link!.Language, "nocredit.title", "nocredit.body"),
+            _ => RefusalPage.Answer(http, StatusCodes.Status404NotFound, Languages.Default, "notfound.title", "notfound.body"),
         };
     }
 
@@ -110,22 +110,10 @@ public static class RedeemEndpoints
     }
 
     private static IResult Gone(HttpContext http, LinkInfo link) =>
-        Refusal(http, StatusCodes.Status410Gone, link.Language, "gone.title", link.Status switch
+        RefusalPage.Answer(http, StatusCodes.Status410Gone, link.Language, "gone.title", link.Status switch
         {
             LinkStatus.Expired => "gone.expired",
             LinkStatus.Exhausted => "gone.exhausted",
             _ => "gone.deactivated",
         });
-
-    /// <summary>A refusal as a page for browsers and as problem+json for everyone else.</summary>
-    public static IResult Refusal(HttpContext http, int status, string language, string titleKey, string bodyKey)
-    {
-        if (http.WantsHtml())
-        {
-            return new RazorComponentResult<MessagePage>(new { T = Texts.For(language), TitleKey = titleKey, BodyKey = bodyKey }) { StatusCode = status };
-        }
-
-        var english = Texts.For(Languages.Default);
-        return Results.Problem(statusCode: status, title: english[titleKey], detail: english[bodyKey]);
-    }
 }

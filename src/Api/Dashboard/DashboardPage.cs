@@ -1,0 +1,18 @@
+using MagicLink.Api.Application;
+using MagicLink.Api.Components.Dashboard;
+using MagicLink.Api.Pages;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MagicLink.Api.Dashboard;
+
+/// <summary>What every signed-in page needs: the request, its frame and texts, and the application layer's reads.</summary>
+public readonly record struct DashboardPage(HttpContext Http, DashboardFrames Frames, LinkQueries Links, SessionQueries Sessions)
+{
+    public string AccountId => Http.DashboardAccountId();
+
+    public PageTexts T => DashboardFrames.TextsFor(Http);
+
+    /// <summary>A link or session that is not this account's: the same page whether it exists elsewhere or not.</summary>
+    public RazorComponentResult<NotFoundPage> NotFound(DashboardFrame frame, string nav, string what) =>
+        new(new { Frame = frame, T, Nav = nav, What = what }) { StatusCode = StatusCodes.Status404NotFound };
+}
