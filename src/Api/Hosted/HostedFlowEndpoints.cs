@@ -25,7 +25,7 @@ public static class HostedFlowEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithTags("Public").WithName("OpenSession").WithSummary("The hosted flow for the person verifying; opening it starts the session.")
             .Produces<HostedSessionView>().ProducesProblem(StatusCodes.Status404NotFound)
-            .AnswersHtml(StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
+            .AnswersHtml(StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status410Gone, StatusCodes.Status429TooManyRequests);
         app.MapPost("/v/{token}/uploads", Upload)
             .WithMetadata(PublicRateLimits.Flow)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
