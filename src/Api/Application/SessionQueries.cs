@@ -1,5 +1,4 @@
 using MagicLink.Api.Extensions;
-using MagicLink.Api.Hosted;
 using MagicLink.Grains;
 using MagicLink.Grains.Sessions;
 using Npgsql;
@@ -7,8 +6,7 @@ using Npgsql;
 namespace MagicLink.Api.Application;
 
 /// <summary>The account's verification sessions as the JSON API and the dashboard read them.</summary>
-public sealed class SessionQueries(
-    NpgsqlDataSource database, IGrainFactory grains, UrlTokens tokens, ApiSettings settings, UploadStore store, UploadCipher cipher)
+public sealed class SessionQueries(NpgsqlDataSource database, IGrainFactory grains, UrlTokens tokens, ApiSettings settings)
 {
     public async Task<(IReadOnlyList<SessionInfo> Sessions, string? Next)> PageAsync(
         string accountId, SessionStatus? status, string? linkId, Paging paging)
@@ -33,24 +31,10 @@ public sealed class SessionQueries(
         return (int)(long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>The session's image of <paramref name="kind"/>, decrypted; null when none was uploaded.</summary>
-    public async Task<SessionImage?> ImageAsync(string accountId, string sessionId, UploadKind kind)
-    {
-        if (await store.FindAsync(sessionId, accountId, kind) is not { } upload)
-        {
-            return null;
-        }
-
-        return cipher.Open(upload.Sealed, UploadStore.AssociatedData(upload.Id, sessionId, kind)) is { } image
-            ? new SessionImage(upload.ContentType, image)
-            : throw new InvalidOperationException(
-                $"The image was encrypted under key {upload.Sealed.KeyId}, which this instance does not hold. " +
-                $"Give every instance the same {UploadCipher.KeyVariable}.");
-    }
+    /// <summary>The session's image of <paramref name="kind"/>, decrypted; null when it is not the account's or has none.</summary>
+    public async Task<SessionImage?> ImageAsync(string accountId, string sessionId, UploadKind kind) =>
+        await FindOwnedAsync(accountId, sessionId) is not null ? await grains.GetGrain<ISessionGrain>(sessionId).Image(kind) : null;
 
     /// <summary>The address of the session's hosted flow.</summary>
     public async Task<string> UrlAsync(SessionInfo session) => settings.Url("v/" + await tokens.ForAsync(session.Id));
 }
-
-/// <summary>One image of a session as its owner reads it back.</summary>
-public sealed record SessionImage(string ContentType, byte[] Bytes);

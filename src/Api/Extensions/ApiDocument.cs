@@ -89,6 +89,7 @@ public static class ApiDocument
                 }
 
                 var problem = await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), cancellationToken: cancellationToken);
+                Add(operation.Responses, StatusCodes.Status400BadRequest, "The request is malformed (a path, query or header HTTP itself refuses).", problem);
                 Add(operation.Responses, StatusCodes.Status500InternalServerError, "Something went wrong on our side.", problem);
                 Add(operation.Responses, StatusCodes.Status503ServiceUnavailable,
                     "The database or a silo is briefly out of reach; nothing was applied that a retry would repeat. Retry after the Retry-After seconds.", problem);

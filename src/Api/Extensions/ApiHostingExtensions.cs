@@ -27,8 +27,7 @@ public static class ApiHostingExtensions
     /// </param>
     public static WebApplicationBuilder AddMagicLinkApi(this WebApplicationBuilder builder, IClusterClient? silo = null)
     {
-        var settings = ApiSettings.From(builder.Configuration);
-        builder.Services.AddSingleton(settings);
+        var settings = builder.Services.AddKnobs<ApiSettings>(builder.Configuration);
         builder.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
@@ -100,7 +99,6 @@ public static class ApiHostingExtensions
         builder.Services.AddDashboardAccess();
         builder.Services.AddPublicRateLimits(settings);
         builder.Services.AddMagicLinkHealthChecks();
-        builder.Services.AddHostedFlow(settings);
         builder.Services.AddDashboard(settings);
         return builder;
     }

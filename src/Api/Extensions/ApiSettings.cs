@@ -3,58 +3,110 @@ using System.Security.Cryptography;
 
 namespace MagicLink.Api.Extensions;
 
-/// <summary>The API's knobs, read from MAGICLINK_* environment variables (see README).</summary>
-public sealed record ApiSettings(
-    string Database,
-    int HttpPort,
-    Uri PublicUrl,
-    string DataDir,
-    string AdminToken,
-    string ClusterId,
-    string ServiceId,
-    int RedeemRateLimit,
-    int FlowRateLimit,
-    int FlowSessionRateLimit,
-    IReadOnlyList<IPNetwork> KnownProxies)
+/// <summary>The API's knobs, from MAGICLINK_* environment variables (see README).</summary>
+public sealed class ApiSettings : IKnobs
 {
-    public static ApiSettings From(IConfiguration config)
-    {
-        var port = config["MAGICLINK_HTTP_PORT"] is { Length: > 0 } text
-            ? int.TryParse(text, out var p) && p is >= 0 and < 65536 ? p : throw new InvalidOperationException($"MAGICLINK_HTTP_PORT={text} is not a TCP port.")
-            : 8080;
-        var dataDir = Path.GetFullPath(config["MAGICLINK_DATA_DIR"] is { Length: > 0 } dir ? dir : ".data");
-        var publicUrl = config["MAGICLINK_PUBLIC_URL"] is { Length: > 0 } url ? url : $"http://localhost:{port}";
-        return new ApiSettings(
-            Database: config["MAGICLINK_DB"] is { Length: > 0 } db
-                ? db
-                : throw new InvalidOperationException("MAGICLINK_DB is not set: give the API a PostgreSQL connection string (run.sh does this for you)."),
-            HttpPort: port,
-            PublicUrl: new Uri(publicUrl.TrimEnd('/') + "/"),
-            DataDir: dataDir,
-            AdminToken: config["MAGICLINK_ADMIN_TOKEN"] is { Length: > 0 } token ? token : AdminTokenFile(dataDir),
-            ClusterId: config["MAGICLINK_CLUSTER_ID"] is { Length: > 0 } cluster ? cluster : "magiclink",
-            ServiceId: config["MAGICLINK_SERVICE_ID"] is { Length: > 0 } service ? service : "magiclink",
-            RedeemRateLimit: PerMinute(config, "MAGICLINK_REDEEM_RATE_LIMIT", 60),
-            FlowRateLimit: PerMinute(config, "MAGICLINK_FLOW_RATE_LIMIT", 600),
-            FlowSessionRateLimit: PerMinute(config, "MAGICLINK_FLOW_SESSION_RATE_LIMIT", 60),
-            KnownProxies: Networks(config, "MAGICLINK_KNOWN_PROXIES"));
-    }
+    [ConfigurationKeyName("MAGICLINK_DB")]
+    public string Database { get; set; } = "";
+
+    [ConfigurationKeyName("MAGICLINK_HTTP_PORT")]
+    public int HttpPort { get; set; } = 8080;
+
+    [ConfigurationKeyName("MAGICLINK_PUBLIC_URL")]
+    public string? PublicUrlSetting { get; set; }
+
+    [ConfigurationKeyName("MAGICLINK_DATA_DIR")]
+    public string DataDir { get; set; } = ".data";
+
+    [ConfigurationKeyName("MAGICLINK_ADMIN_TOKEN")]
+    public string AdminToken { get; set; } = "";
+
+    [ConfigurationKeyName("MAGICLINK_CLUSTER_ID")]
+    public string ClusterId { get; set; } = "";
+
+    [ConfigurationKeyName("MAGICLINK_SERVICE_ID")]
+    public string ServiceId { get; set; } = "";
+
+    [ConfigurationKeyName("MAGICLINK_REDEEM_RATE_LIMIT")]
+    public int RedeemRateLimit { get; set; } = 60;
+
+    [ConfigurationKeyName("MAGICLINK_FLOW_RATE_LIMIT")]
+    public int FlowRateLimit { get; set; } = 600;
+
+    [ConfigurationKeyName("MAGICLINK_FLOW_SESSION_RATE_LIMIT")]
+    public int FlowSessionRateLimit { get; set; } = 60;
+
+    /// <summary>Addresses ("10.0.0.7") and networks ("10.0.0.0/8"), separated by commas or spaces.</summary>
+    [ConfigurationKeyName("MAGICLINK_KNOWN_PROXIES")]
+    public string? KnownProxiesSetting { get; set; }
+
+    /// <summary>Where people reach the service; its links and pages are handed out under it.</summary>
+    public Uri PublicUrl { get; private set; } = new("http://localhost:8080/");
+
+    public IReadOnlyList<IPNetwork> KnownProxies => ProxyEntries().OfType<IPNetwork>().ToList();
 
     /// <summary>The link or page URL the service hands out for a path such as <c>l/abc</c>.</summary>
     public string Url(string relativePath) => new Uri(PublicUrl, relativePath).ToString();
 
-    private static int PerMinute(IConfiguration config, string key, int fallback) =>
-        config[key] is { Length: > 0 } text
-            ? int.TryParse(text, out var perMinute) && perMinute >= 0 ? perMinute : throw new InvalidOperationException($"{key}={text} must be a whole number, 0 for no limit.")
-            : fallback;
+    public void Complete()
+    {
+        DataDir = Path.GetFullPath(string.IsNullOrEmpty(DataDir) ? ".data" : DataDir);
+        ClusterId = string.IsNullOrEmpty(ClusterId) ? "magiclink" : ClusterId;
+        ServiceId = string.IsNullOrEmpty(ServiceId) ? "magiclink" : ServiceId;
+        var publicUrl = string.IsNullOrEmpty(PublicUrlSetting) ? $"http://localhost:{HttpPort}" : PublicUrlSetting;
+        if (Uri.TryCreate(publicUrl.TrimEnd('/') + "/", UriKind.Absolute, out var uri))
+        {
+            PublicUrl = uri;
+        }
 
-    // Addresses ("10.0.0.7") and networks ("10.0.0.0/8"), separated by commas or spaces.
-    private static List<IPNetwork> Networks(IConfiguration config, string key) =>
-        (config[key] ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        if (string.IsNullOrEmpty(AdminToken))
+        {
+            AdminToken = AdminTokenFile(DataDir);
+        }
+    }
+
+    public IEnumerable<string> Problems()
+    {
+        if (Database.Length == 0)
+        {
+            yield return "MAGICLINK_DB is not set: give the API a PostgreSQL connection string (run.sh does this for you).";
+        }
+
+        if (HttpPort is < 0 or > 65535)
+        {
+            yield return $"MAGICLINK_HTTP_PORT={HttpPort} is not a TCP port.";
+        }
+
+        if (!string.IsNullOrEmpty(PublicUrlSetting)
+            && (!Uri.TryCreate(PublicUrlSetting, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
+        {
+            yield return $"MAGICLINK_PUBLIC_URL={PublicUrlSetting} is not an absolute http(s) URL.";
+        }
+
+        foreach (var (key, value) in new[]
+                 {
+                     ("MAGICLINK_REDEEM_RATE_LIMIT", RedeemRateLimit), ("MAGICLINK_FLOW_RATE_LIMIT", FlowRateLimit),
+                     ("MAGICLINK_FLOW_SESSION_RATE_LIMIT", FlowSessionRateLimit),
+                 })
+        {
+            if (value < 0)
+            {
+                yield return $"{key}={value} must be a whole number, 0 for no limit.";
+            }
+        }
+
+        foreach (var entry in ProxyEntries().OfType<string>())
+        {
+            yield return $"MAGICLINK_KNOWN_PROXIES: '{entry}' is neither an IP address nor a network such as 10.0.0.0/8.";
+        }
+    }
+
+    // Each entry as the network it names, or as the text that names none.
+    private IEnumerable<object> ProxyEntries() =>
+        (KnownProxiesSetting ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(entry => IPNetwork.TryParse(entry, out var network) ? network
                 : IPAddress.TryParse(entry, out var address) ? new IPNetwork(address, address.GetAddressBytes().Length * 8)
-                : throw new InvalidOperationException($"{key}: '{entry}' is neither an IP address nor a network such as 10.0.0.0/8."))
-            .ToList();
+                : (object)entry);
 
     // Without MAGICLINK_ADMIN_TOKEN a token is generated once and kept beside the data, so a
     // restart keeps working with the token that was printed the first time.

@@ -9,14 +9,13 @@ namespace MagicLink.Api.Hosted;
 
 /// <summary>
 /// The hosted verification flow at <c>/v/{token}</c>. Browsers get pages and 303s back to them
-/// (it works without JavaScript); everyone else gets the session as JSON or a problem. An upload is
-/// checked with the session, then judged by its bytes, then stored encrypted, then recorded: a
-/// refusal at any step leaves nothing behind.
+/// (it works without JavaScript); everyone else gets the session as JSON or a problem. An upload's
+/// form is read here and handed whole to the session grain, which judges, stores and records it.
 /// </summary>
 public static class HostedFlowEndpoints
 {
     // Room for the multipart framing around a 10 MB image; anything larger stops at Kestrel.
-    private const long MaxUploadBody = ImageInspector.MaxBytes + 2 * 1024 * 1024;
+    private const long MaxUploadBody = ImageLimits.MaxBytes + 2 * 1024 * 1024;
 
     public static IEndpointRouteBuilder MapHostedFlow(this IEndpointRouteBuilder app)
     {
@@ -72,8 +71,7 @@ public static class HostedFlowEndpoints
         return HostedPages.Render(session, token, business, step, error);
     }
 
-    private static async Task<IResult> Upload(
-        string token, HttpContext http, IGrainFactory grains, UrlTokens tokens, UploadStore store, UploadCipher cipher)
+    private static async Task<IResult> Upload(string token, HttpContext http, IGrainFactory grains, UrlTokens tokens)
     {
         if (await Find(token, grains, tokens) is not { } session)
         {
@@ -113,13 +111,6 @@ public static class HostedFlowEndpoints
             return refuse.With(UploadError.BadKind);
         }
 
-        var grain = grains.GetGrain<ISessionGrain>(session.Id);
-        var allowed = await grain.CanUpload(kind);
-        if (allowed != StepOutcome.Ok)
-        {
-            return allowed == StepOutcome.NotFound ? NotFound(http) : refuse.With(Error(allowed), kind);
-        }
-
         var file = form.Files.GetFile("file");
         if (file is null)
         {
@@ -127,7 +118,7 @@ public static class HostedFlowEndpoints
         }
 
         // Judged before it is read: a form can carry more than the image limit within the body limit.
-        if (file.Length > ImageInspector.MaxBytes)
+        if (file.Length > ImageLimits.MaxBytes)
         {
             return refuse.With(UploadError.TooLarge, kind);
         }
@@ -138,40 +129,15 @@ public static class HostedFlowEndpoints
             await stream.ReadExactlyAsync(bytes, http.RequestAborted);
         }
 
-        var (image, problem) = ImageInspector.Inspect(bytes);
-        if (problem is { } invalid)
+        // The session judges the image, stores it and records it: one call, one place.
+        var result = await grains.GetGrain<ISessionGrain>(session.Id).Upload(kind, bytes);
+        return result.Outcome switch
         {
-            return refuse.With(invalid, kind);
-        }
-
-        var uploadId = UploadStore.NewId();
-        var upload = new StoredUpload(uploadId, session.Id, session.AccountId, kind, image!.ContentType, image,
-            cipher.Seal(bytes, UploadStore.AssociatedData(uploadId, session.Id, kind)));
-        StepResult recorded;
-        await using (await store.LockAsync(session.Id, kind))
-        {
-            await store.InsertAsync(upload);
-            try
-            {
-                recorded = await grain.RecordUpload(new UploadRecord(kind, uploadId, image.Sha256, image.Width, image.Height, image.Sharpness));
-            }
-            catch
-            {
-                // The answer says nothing was applied; the stored image must not outlive it.
-                await store.DeleteAsync(uploadId);
-                throw;
-            }
-
-            if (recorded.Outcome != StepOutcome.Ok)
-            {
-                await store.DeleteAsync(uploadId);
-                return recorded.Outcome == StepOutcome.NotFound ? NotFound(http) : refuse.With(Error(recorded.Outcome), kind);
-            }
-
-            await store.DeleteReplacedAsync(session.Id, kind, uploadId);
-        }
-
-        return http.WantsHtml() ? refuse.BackToPage() : Results.Ok(HostedSessionView.From(recorded.Session!));
+            StepOutcome.Ok => http.WantsHtml() ? refuse.BackToPage() : Results.Ok(HostedSessionView.From(result.Session!)),
+            StepOutcome.NotFound => NotFound(http),
+            StepOutcome.InvalidImage => refuse.With(result.Problem!.Value, kind),
+            _ => refuse.With(Error(result.Outcome), kind),
+        };
     }
 
     private static async Task<IResult> Submit(string token, HttpContext http, IGrainFactory grains, UrlTokens tokens)
@@ -230,11 +196,11 @@ public static class HostedFlowEndpoints
             {
                 UploadError.NoFile => (400, "Invalid image", "file", "file is required: send the image as the multipart field 'file'."),
                 UploadError.Empty => (400, "Invalid image", "file", "The file is empty (0 bytes)."),
-                UploadError.TooLarge => (413, "Image too large", "file", $"The file is larger than 10 MB; send at most {ImageInspector.MaxBytes:N0} bytes."),
+                UploadError.TooLarge => (413, "Image too large", "file", $"The file is larger than 10 MB; send at most {ImageLimits.MaxBytes:N0} bytes."),
                 UploadError.NotImage => (400, "Invalid image", "file", "The file is not a JPEG or PNG image (judged by its content, not its name or type)."),
                 UploadError.Unreadable => (400, "Invalid image", "file", "The file starts like a JPEG or PNG but does not decode; it may be truncated or damaged."),
-                UploadError.TooSmall => (400, "Invalid image", "file", $"The image is smaller than {ImageInspector.MinLongSide}×{ImageInspector.MinShortSide} pixels."),
-                UploadError.TooManyPixels => (400, "Invalid image", "file", $"The image declares more pixels than can be checked: at most {ImageInspector.MaxPixels / 1_000_000} megapixels for a JPEG, about {ImageInspector.DecodeBudget / 4 / 1_000_000} for a PNG or a progressive JPEG."),
+                UploadError.TooSmall => (400, "Invalid image", "file", $"The image is smaller than {ImageLimits.MinLongSide}×{ImageLimits.MinShortSide} pixels."),
+                UploadError.TooManyPixels => (400, "Invalid image", "file", $"The image declares more pixels than can be checked: at most {ImageLimits.MaxPixels / 1_000_000} megapixels for a JPEG, about {ImageLimits.DecodeBudget / 4 / 1_000_000} for a PNG or a progressive JPEG."),
                 UploadError.BadKind => (400, "Invalid request", "kind", "kind must be document_front, document_back or selfie."),
                 UploadError.WrongKind => (400, "Wrong kind of image", "kind", $"This session's flow ({Wire.Name(session.Flow)}) does not take {(kind is { } k ? Wire.Name(k) : "that image")}; it asks for: {steps}."),
                 UploadError.Missing => (400, "Missing steps", (string?)null, $"Upload {string.Join(", ", (missing ?? []).Select(Wire.Name))} before submitting."),

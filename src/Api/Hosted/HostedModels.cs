@@ -27,24 +27,6 @@ public sealed record HostedSessionView(
     }
 }
 
-/// <summary>Why an upload or a submit was refused; the snake_case name is the <c>code</c> and the page's text key.</summary>
-public enum UploadError
-{
-    NoFile,
-    Empty,
-    TooLarge,
-    NotImage,
-    Unreadable,
-    TooSmall,
-    TooManyPixels,
-    BadKind,
-    WrongKind,
-    Missing,
-    Finished,
-    Expired,
-    BadForm,
-}
-
 public static class UploadKinds
 {
     /// <summary>The kind named as the API writes it (<c>document_front</c>), or null.</summary>

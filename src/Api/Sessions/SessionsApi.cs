@@ -153,7 +153,7 @@ public static class SessionsApi
             return Problems.NotFound("session");
         }
 
-        return await services.Sessions.ImageAsync(user.AccountId(), id, wanted) is { } image
+        return await services.Grains.GetGrain<ISessionGrain>(id).Image(wanted) is { } image
             ? TypedResults.File(image.Bytes, image.ContentType)
             : new NotFoundProblem($"The session has no {kind} image.");
     }

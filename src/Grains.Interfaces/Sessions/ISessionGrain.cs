@@ -17,11 +17,14 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>The person opened the hosted flow: <c>pending</c> becomes <c>in_progress</c>. Idempotent.</summary>
     Task<SessionInfo?> Start();
 
-    /// <summary>Asked before an image is stored, so a refused upload stores nothing.</summary>
-    Task<StepOutcome> CanUpload(UploadKind kind);
+    /// <summary>
+    /// Takes one image of the flow: judges it by its bytes, stores it encrypted and records it; a
+    /// later image of the same kind replaces it. A refused image stores nothing.
+    /// </summary>
+    Task<StepResult> Upload(UploadKind kind, byte[] image);
 
-    /// <summary>Records a stored, validated image; a later upload of the same kind replaces it.</summary>
-    Task<StepResult> RecordUpload(UploadRecord upload);
+    /// <summary>The recorded image of <paramref name="kind"/>, decrypted; null when there is none.</summary>
+    Task<SessionImage?> Image(UploadKind kind);
 
     /// <summary>Runs the automated checks and hands the session to review.</summary>
     Task<StepResult> Submit();

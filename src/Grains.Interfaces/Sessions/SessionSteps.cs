@@ -24,9 +24,12 @@ public enum StepOutcome
     /// <summary>The session is past the step asked for (submitted, reviewed, or not yet submitted for a review).</summary>
     WrongStatus,
     Expired,
+
+    /// <summary>The image was judged by its bytes and refused; <see cref="StepResult.Problem"/> says why.</summary>
+    InvalidImage,
 }
 
-/// <summary>An image the API validated, encrypted and stored in the <c>uploads</c> table.</summary>
+/// <summary>An image the session judged, encrypted and stored in the <c>uploads</c> table.</summary>
 [GenerateSerializer, Immutable]
 public sealed record UploadRecord(
     [property: Id(0)] UploadKind Kind,
@@ -47,7 +50,8 @@ public sealed record CheckResult(
 public sealed record StepResult(
     [property: Id(0)] StepOutcome Outcome,
     [property: Id(1)] SessionInfo? Session,
-    [property: Id(2)] IReadOnlyList<UploadKind> Missing);
+    [property: Id(2)] IReadOnlyList<UploadKind> Missing,
+    [property: Id(3)] UploadError? Problem = null);
 
 [GenerateSerializer, Immutable]
 public sealed record OpenSessionResult(

@@ -15,7 +15,8 @@ public sealed class SessionGrain(
     [PersistentState("session", Storage.Name)] IPersistentState<SessionState> state,
     IGrainFactory grains,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
-    UploadHistory history,
+    UploadStore uploads,
+    UploadCipher cipher,
     Publisher publisher,
     SessionTable table,
     ExpiryBuckets expiry,
@@ -120,17 +121,29 @@ public sealed class SessionGrain(
         return Info();
     }
 
-    public async Task<StepOutcome> CanUpload(UploadKind kind) => (await Check(kind)).Outcome;
-
-    public async Task<StepResult> RecordUpload(UploadRecord upload)
+    public async Task<StepResult> Upload(UploadKind kind, byte[] image)
     {
-        var check = await Check(upload.Kind);
+        var check = await Check(kind);
         if (check.Outcome != StepOutcome.Ok)
         {
             return check;
         }
 
-        state.State.Uploads[upload.Kind] = upload;
+        var (inspected, problem) = ImageInspector.Inspect(image);
+        if (problem is not null)
+        {
+            return check with { Outcome = StepOutcome.InvalidImage, Problem = problem };
+        }
+
+        // This activation is the session's only writer: stored, recorded, then the replaced image
+        // removed, with no other upload of the session in between.
+        var uploadId = UploadStore.NewId();
+        await uploads.InsertAsync(new StoredUpload(uploadId, Id, Spec.AccountId, kind, inspected!.ContentType, inspected,
+            cipher.Seal(image, UploadStore.AssociatedData(uploadId, Id, kind))));
+        state.State.Uploads[kind] = new UploadRecord(kind, uploadId, inspected.Sha256, inspected.Width, inspected.Height, inspected.Sharpness);
+
+        // A failed write may still have landed, so the new row stays either way; whichever row the
+        // session ends up naming, the next upload of this kind removes the others.
         if (state.State.Status == SessionStatus.Pending)
         {
             // An API client may upload without ever opening the page: uploading is starting.
@@ -141,7 +154,22 @@ public sealed class SessionGrain(
             await Save();
         }
 
+        await uploads.DeleteReplacedAsync(Id, kind, uploadId);
         return Result(StepOutcome.Ok);
+    }
+
+    public async Task<SessionImage?> Image(UploadKind kind)
+    {
+        if (!Known || !state.State.Uploads.TryGetValue(kind, out var recorded) || await uploads.FindAsync(recorded.UploadId) is not { } stored)
+        {
+            return null;
+        }
+
+        return cipher.Open(stored.Sealed, UploadStore.AssociatedData(recorded.UploadId, Id, kind)) is { } plain
+            ? new SessionImage(stored.ContentType, plain)
+            : throw new InvalidOperationException(
+                $"Image {recorded.UploadId} was encrypted under key {stored.Sealed.KeyId}, which this silo does not hold. " +
+                $"Give every silo the same {UploadCipher.KeyVariable}.");
     }
 
     public async Task<StepResult> Submit()
@@ -235,7 +263,7 @@ public sealed class SessionGrain(
     {
         var checks = new List<CheckResult>();
         var blurred = state.State.Uploads.Values.Where(u => u.Sharpness < MinSharpness).Select(u => Wire.Name(u.Kind)).ToList();
-        var small = state.State.Uploads.Values.Where(u => u.Width * u.Height < 640 * 480).Select(u => Wire.Name(u.Kind)).ToList();
+        var small = state.State.Uploads.Values.Where(u => u.Width * u.Height < ImageLimits.MinLongSide * ImageLimits.MinShortSide).Select(u => Wire.Name(u.Kind)).ToList();
         checks.Add(new CheckResult("image_quality", blurred.Count == 0 && small.Count == 0,
             blurred.Count == 0 && small.Count == 0
                 ? "Every image is sharp and at least 640×480."
@@ -248,7 +276,7 @@ public sealed class SessionGrain(
         var reused = new List<string>();
         foreach (var upload in state.State.Uploads.Values)
         {
-            if (await history.OtherSessionWithAsync(Spec.AccountId, Id, upload.Sha256) is { } other)
+            if (await uploads.OtherSessionWithAsync(Spec.AccountId, Id, upload.Sha256) is { } other)
             {
                 reused.Add($"{Wire.Name(upload.Kind)} (also in {other})");
             }

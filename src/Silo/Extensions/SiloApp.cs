@@ -1,3 +1,4 @@
+using MagicLink.Api.Extensions;
 using System.Security.Cryptography;
 using System.Text;
 using Orleans.Dashboard;
@@ -17,7 +18,7 @@ public static class SiloApp
     public static WebApplication Build(string[] args, Action<ISiloBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var settings = SiloSettings.From(builder.Configuration);
+        var settings = builder.Services.AddKnobs<SiloSettings>(builder.Configuration);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         // Orleans logs every placement retry at Information; the dashboard shows that better.
         builder.Logging.AddFilter("Polly", LogLevel.Warning);

@@ -50,7 +50,8 @@ public static class SiloHostingExtensions
         silo.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(database));
         silo.Services.AddSingleton<Publisher>();
-        silo.Services.AddSingleton<UploadHistory>();
+        silo.Services.AddSingleton<UploadStore>();
+        silo.Services.AddSingleton(UploadCipher.From(settings.UploadKey, settings.DataDir));
         silo.Services.AddSingleton<CreditLedger>();
         silo.Services.AddSingleton<LinkTable>();
         silo.Services.AddSingleton(s => new LinkWriter(s.GetRequiredService<NpgsqlDataSource>(), settings.LinkWriters));

@@ -1,80 +1,134 @@
 using System.Net;
 using System.Net.Sockets;
+using MagicLink.Api.Extensions;
 
 namespace MagicLink.Silo.Extensions;
 
-/// <summary>The silo's knobs, read from MAGICLINK_* environment variables (see README).</summary>
-public sealed record SiloSettings(
-    string Database,
-    int SiloPort,
-    int GatewayPort,
-    int DashboardPort,
-    IPAddress AdvertisedAddress,
-    string ClusterId,
-    string ServiceId,
-    TimeSpan SessionLifetime,
-    int LinkWriters,
-    DashboardExposure? ExposedDashboard,
-    bool ServeApi)
+/// <summary>The silo's knobs, from MAGICLINK_* environment variables (see README).</summary>
+public sealed class SiloSettings : IKnobs
 {
     public const string DefaultClusterId = "magiclink";
     public const string DefaultServiceId = "magiclink";
+    private const int MaxLinkWriters = 64;
 
-    public static SiloSettings From(IConfiguration config) => new(
-        Database: config["MAGICLINK_DB"] is { Length: > 0 } db
-            ? db
-            : throw new InvalidOperationException("MAGICLINK_DB is not set: give the silo a PostgreSQL connection string (run.sh does this for you)."),
-        SiloPort: Port(config, "MAGICLINK_SILO_PORT", 11111),
-        GatewayPort: Port(config, "MAGICLINK_GATEWAY_PORT", 30000),
-        DashboardPort: Port(config, "MAGICLINK_DASHBOARD_PORT", 8081),
-        AdvertisedAddress: config["MAGICLINK_ADVERTISED_IP"] switch
+    [ConfigurationKeyName("MAGICLINK_DB")]
+    public string Database { get; set; } = "";
+
+    [ConfigurationKeyName("MAGICLINK_SILO_PORT")]
+    public int SiloPort { get; set; } = 11111;
+
+    [ConfigurationKeyName("MAGICLINK_GATEWAY_PORT")]
+    public int GatewayPort { get; set; } = 30000;
+
+    [ConfigurationKeyName("MAGICLINK_DASHBOARD_PORT")]
+    public int DashboardPort { get; set; } = 8081;
+
+    /// <summary>An IP address, or "auto" for this host's first non-loopback IPv4 address; loopback when unset.</summary>
+    [ConfigurationKeyName("MAGICLINK_ADVERTISED_IP")]
+    public string? AdvertisedIp { get; set; }
+
+    [ConfigurationKeyName("MAGICLINK_CLUSTER_ID")]
+    public string ClusterId { get; set; } = "";
+
+    [ConfigurationKeyName("MAGICLINK_SERVICE_ID")]
+    public string ServiceId { get; set; } = "";
+
+    [ConfigurationKeyName("MAGICLINK_SESSION_TTL")]
+    public int SessionTtlSeconds { get; set; } = 3600;
+
+    [ConfigurationKeyName("MAGICLINK_LINK_WRITERS")]
+    public int LinkWriters { get; set; } = 4;
+
+    [ConfigurationKeyName("MAGICLINK_DASHBOARD_EXPOSE")]
+    public string? DashboardExpose { get; set; }
+
+    [ConfigurationKeyName("MAGICLINK_DASHBOARD_USER")]
+    public string? DashboardUser { get; set; }
+
+    [ConfigurationKeyName("MAGICLINK_DASHBOARD_PASSWORD")]
+    public string? DashboardPassword { get; set; }
+
+    [ConfigurationKeyName("MAGICLINK_DATA_DIR")]
+    public string DataDir { get; set; } = ".data";
+
+    /// <summary>Base64 of the 32-byte key that seals images at rest; generated into the data dir when unset.</summary>
+    [ConfigurationKeyName("MAGICLINK_UPLOAD_KEY")]
+    public string? UploadKey { get; set; }
+
+    [ConfigurationKeyName("MAGICLINK_SERVE_API")]
+    public string? ServeApiSetting { get; set; }
+
+    public IPAddress AdvertisedAddress { get; private set; } = IPAddress.Loopback;
+
+    public TimeSpan SessionLifetime => TimeSpan.FromSeconds(SessionTtlSeconds);
+
+    public DashboardExposure? ExposedDashboard =>
+        Knobs.Flag(DashboardExpose) == true && DashboardUser is { Length: > 0 } user && DashboardPassword is { Length: > 0 } password
+            ? new DashboardExposure(user, password)
+            : null;
+
+    public bool ServeApi => Knobs.Flag(ServeApiSetting) == true;
+
+    public static SiloSettings From(IConfiguration config) => Knobs.Read<SiloSettings>(config);
+
+    public void Complete()
+    {
+        DataDir = Path.GetFullPath(string.IsNullOrEmpty(DataDir) ? ".data" : DataDir);
+        ClusterId = string.IsNullOrEmpty(ClusterId) ? DefaultClusterId : ClusterId;
+        ServiceId = string.IsNullOrEmpty(ServiceId) ? DefaultServiceId : ServiceId;
+        AdvertisedAddress = AdvertisedIp switch
         {
             null or "" => IPAddress.Loopback,
             "auto" => GuessAddress(),
-            var ip => IPAddress.TryParse(ip, out var address) ? address : throw new InvalidOperationException($"MAGICLINK_ADVERTISED_IP={ip} is neither an IP address nor 'auto'."),
-        },
-        ClusterId: config["MAGICLINK_CLUSTER_ID"] is { Length: > 0 } cluster ? cluster : DefaultClusterId,
-        ServiceId: config["MAGICLINK_SERVICE_ID"] is { Length: > 0 } service ? service : DefaultServiceId,
-        SessionLifetime: TimeSpan.FromSeconds(Seconds(config, "MAGICLINK_SESSION_TTL", 3600)),
-        LinkWriters: Count(config, "MAGICLINK_LINK_WRITERS", 4, max: 64),
-        ExposedDashboard: config["MAGICLINK_DASHBOARD_EXPOSE"]?.ToLowerInvariant() switch
-        {
-            null or "" or "false" or "0" => null,
-            "true" or "1" => config["MAGICLINK_DASHBOARD_USER"] is { Length: > 0 } user && config["MAGICLINK_DASHBOARD_PASSWORD"] is { Length: > 0 } password
-                ? new DashboardExposure(user, password)
-                : throw new InvalidOperationException(
-                    "MAGICLINK_DASHBOARD_EXPOSE is on: set MAGICLINK_DASHBOARD_USER and MAGICLINK_DASHBOARD_PASSWORD too, an exposed Orleans Dashboard asks for credentials."),
-            var other => throw new InvalidOperationException($"MAGICLINK_DASHBOARD_EXPOSE={other} must be true or false."),
-        },
-        ServeApi: Flag(config, "MAGICLINK_SERVE_API"));
+            var ip => IPAddress.TryParse(ip, out var address) ? address : IPAddress.None,
+        };
+    }
 
-    private static bool Flag(IConfiguration config, string key) => config[key]?.ToLowerInvariant() switch
+    public IEnumerable<string> Problems()
     {
-        null or "" or "false" or "0" => false,
-        "true" or "1" => true,
-        var other => throw new InvalidOperationException($"{key}={other} must be true or false."),
-    };
+        if (Database.Length == 0)
+        {
+            yield return "MAGICLINK_DB is not set: give the silo a PostgreSQL connection string (run.sh does this for you).";
+        }
 
-    private static int Count(IConfiguration config, string key, int fallback, int max) =>
-        config[key] is { Length: > 0 } text
-            ? int.TryParse(text, out var count) && count >= 1 && count <= max
-                ? count
-                : throw new InvalidOperationException($"{key}={text} must be a whole number from 1 to {max}.")
-            : fallback;
+        foreach (var (key, port) in new[] { ("MAGICLINK_SILO_PORT", SiloPort), ("MAGICLINK_GATEWAY_PORT", GatewayPort), ("MAGICLINK_DASHBOARD_PORT", DashboardPort) })
+        {
+            if (port is <= 0 or > 65535)
+            {
+                yield return $"{key}={port} is not a TCP port.";
+            }
+        }
 
-    private static int Seconds(IConfiguration config, string key, int fallback) =>
-        config[key] is { Length: > 0 } text
-            ? int.TryParse(text, out var seconds) && seconds is >= 60 and <= 2_592_000
-                ? seconds
-                : throw new InvalidOperationException($"{key}={text} must be whole seconds from 60 to 2592000.")
-            : fallback;
+        if (AdvertisedAddress.Equals(IPAddress.None))
+        {
+            yield return $"MAGICLINK_ADVERTISED_IP={AdvertisedIp} is neither an IP address nor 'auto'.";
+        }
 
-    private static int Port(IConfiguration config, string key, int fallback) =>
-        config[key] is { Length: > 0 } text
-            ? int.TryParse(text, out var port) && port is > 0 and < 65536
-                ? port
-                : throw new InvalidOperationException($"{key}={text} is not a TCP port.")
-            : fallback;
+        if (SessionTtlSeconds is < 60 or > 2_592_000)
+        {
+            yield return $"MAGICLINK_SESSION_TTL={SessionTtlSeconds} must be whole seconds from 60 to 2592000.";
+        }
+
+        if (LinkWriters is < 1 or > MaxLinkWriters)
+        {
+            yield return $"MAGICLINK_LINK_WRITERS={LinkWriters} must be a whole number from 1 to {MaxLinkWriters}.";
+        }
+
+        switch (Knobs.Flag(DashboardExpose))
+        {
+            case null:
+                yield return $"MAGICLINK_DASHBOARD_EXPOSE={DashboardExpose} must be true or false.";
+                break;
+            case true when ExposedDashboard is null:
+                yield return "MAGICLINK_DASHBOARD_EXPOSE is on: set MAGICLINK_DASHBOARD_USER and MAGICLINK_DASHBOARD_PASSWORD too, an exposed Orleans Dashboard asks for credentials.";
+                break;
+        }
+
+        if (Knobs.Flag(ServeApiSetting) is null)
+        {
+            yield return $"MAGICLINK_SERVE_API={ServeApiSetting} must be true or false.";
+        }
+    }
 
     // Silos on one machine talk over loopback (the default, so nothing listens beyond this host
     // unless asked); silos on many hosts need an address the others can reach: "auto" takes the

@@ -54,7 +54,7 @@ public sealed class SiloExposureTests(ServiceFixture fixture) : IClassFixture<Se
             ["MAGICLINK_DASHBOARD_EXPOSE"] = "true",
         }).Build();
 
-        var refused = Assert.Throws<InvalidOperationException>(() => SiloSettings.From(config));
+        var refused = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => SiloSettings.From(config));
         Assert.Contains("MAGICLINK_DASHBOARD_PASSWORD", refused.Message, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,4 @@
-using MagicLink.Api.Hosted;
+using MagicLink.Grains.Sessions;
 using MagicLink.Tests.Infrastructure;
 
 namespace MagicLink.Tests.Hosted;

@@ -1,6 +1,5 @@
-using MagicLink.Api.Hosted;
+using MagicLink.Grains.Sessions;
 using MagicLink.Tests.Infrastructure;
-using SkiaSharp;
 
 namespace MagicLink.Tests.Hosted;
 
@@ -30,16 +29,8 @@ public sealed class ImageInspectorTests
     public void A_blurred_copy_measures_far_less_sharp_than_the_original()
     {
         var sharp = TestImages.Jpeg();
-        using var original = SKImage.FromEncodedData(sharp);
-        using var surface = SKSurface.Create(new SKImageInfo(original.Width, original.Height));
-        using (var blur = new SKPaint { ImageFilter = SKImageFilter.CreateBlur(6, 6) })
-        {
-            surface.Canvas.DrawImage(original, 0, 0, new SKSamplingOptions(SKFilterMode.Linear), blur);
-        }
-
-        using var blurred = surface.Snapshot().Encode(SKEncodedImageFormat.Jpeg, 90);
         var sharpness = ImageInspector.Inspect(sharp).Image!.Sharpness;
-        var blurriness = ImageInspector.Inspect(blurred.ToArray()).Image!.Sharpness;
+        var blurriness = ImageInspector.Inspect(TestImages.Blurred(sharp)).Image!.Sharpness;
 
         Assert.True(sharpness > 25, $"sharp: {sharpness}");
         Assert.True(blurriness < 25, $"blurred: {blurriness}");

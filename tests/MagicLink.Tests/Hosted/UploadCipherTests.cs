@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
-using MagicLink.Api.Hosted;
-using Microsoft.Extensions.Configuration;
+using MagicLink.Grains.Sessions;
 
 namespace MagicLink.Tests.Hosted;
 
@@ -11,9 +10,9 @@ public sealed class UploadCipherTests : IDisposable
     [Fact]
     public void Without_the_variable_a_key_is_generated_once_into_the_data_dir_and_reused()
     {
-        var first = UploadCipher.From(Config(), _dataDir);
+        var first = UploadCipher.From(null, _dataDir);
         var sealedImage = first.Seal([1, 2, 3], "upl_1\nses_1\nselfie");
-        var second = UploadCipher.From(Config(), _dataDir);
+        var second = UploadCipher.From(null, _dataDir);
 
         Assert.Equal(first.KeyId, second.KeyId);
         Assert.Equal([1, 2, 3], second.Open(sealedImage, "upl_1\nses_1\nselfie"));
@@ -27,19 +26,19 @@ public sealed class UploadCipherTests : IDisposable
     [Fact]
     public void The_variable_wins_and_an_image_sealed_under_another_key_is_told_apart()
     {
-        var fromFile = UploadCipher.From(Config(), _dataDir);
+        var fromFile = UploadCipher.From(null, _dataDir);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var fromVariable = UploadCipher.From(Config(key), _dataDir);
+        var fromVariable = UploadCipher.From(key, _dataDir);
 
         Assert.NotEqual(fromFile.KeyId, fromVariable.KeyId);
-        Assert.Equal(fromVariable.KeyId, UploadCipher.From(Config(key), _dataDir).KeyId);
+        Assert.Equal(fromVariable.KeyId, UploadCipher.From(key, _dataDir).KeyId);
         Assert.Null(fromVariable.Open(fromFile.Seal([9], "a"), "a"));
     }
 
     [Fact]
     public void Ciphertext_moved_to_another_row_no_longer_opens()
     {
-        var cipher = UploadCipher.From(Config(), _dataDir);
+        var cipher = UploadCipher.From(null, _dataDir);
         var sealedImage = cipher.Seal([1, 2, 3], "upl_1\nses_1\ndocument_front");
 
         Assert.ThrowsAny<CryptographicException>(() => cipher.Open(sealedImage, "upl_1\nses_2\ndocument_front"));
@@ -50,7 +49,7 @@ public sealed class UploadCipherTests : IDisposable
     [InlineData("c2hvcnQ=")]
     public void A_malformed_key_stops_the_start_with_a_clear_message(string key)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => UploadCipher.From(Config(key), _dataDir));
+        var error = Assert.Throws<InvalidOperationException>(() => UploadCipher.From(key, _dataDir));
         Assert.Contains("32", error.Message, StringComparison.Ordinal);
     }
 
@@ -61,7 +60,4 @@ public sealed class UploadCipherTests : IDisposable
             Directory.Delete(_dataDir, recursive: true);
         }
     }
-
-    private static IConfiguration Config(string? key = null) =>
-        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [UploadCipher.KeyVariable] = key }).Build();
 }

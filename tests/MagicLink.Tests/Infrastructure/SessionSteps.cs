@@ -21,13 +21,12 @@ public static class SessionSteps
         return await ProblemAssert.Json(await account.Client.PostAsJsonAsync("/api/v1/sessions", body), System.Net.HttpStatusCode.Created);
     }
 
-    public static async Task UploadAllAsync(MagicLinkService service, string sessionId, Flow flow, string? seed = null)
+    public static async Task UploadAllAsync(MagicLinkService service, string sessionId, Flow flow)
     {
         var session = service.Grains.GetGrain<ISessionGrain>(sessionId);
         foreach (var kind in Flows.Steps(flow))
         {
-            var result = await session.RecordUpload(new UploadRecord(kind, "upl_" + Guid.NewGuid().ToString("N"),
-                (seed ?? Guid.NewGuid().ToString("N")) + kind, 1280, 960, 180));
+            var result = await session.Upload(kind, TestImages.Jpeg(label: kind.ToString()));
             if (result.Outcome != StepOutcome.Ok)
             {
                 throw new InvalidOperationException($"Upload of {kind} refused: {result.Outcome}");

@@ -12,6 +12,20 @@ public static class TestImages
 
     public static byte[] Png(int width = 1024, int height = 768, string label = "ID") => Draw(width, height, label, SKEncodedImageFormat.Png);
 
+    /// <summary>The image blurred far below the sharpness the automated check asks for, as JPEG.</summary>
+    public static byte[] Blurred(byte[] image)
+    {
+        using var original = SKImage.FromEncodedData(image);
+        using var surface = SKSurface.Create(new SKImageInfo(original.Width, original.Height));
+        using (var blur = new SKPaint { ImageFilter = SKImageFilter.CreateBlur(6, 6) })
+        {
+            surface.Canvas.DrawImage(original, 0, 0, new SKSamplingOptions(SKFilterMode.Linear), blur);
+        }
+
+        using var blurred = surface.Snapshot().Encode(SKEncodedImageFormat.Jpeg, 90);
+        return blurred.ToArray();
+    }
+
     /// <summary>A real PDF's first bytes: what a person might pick by mistake, here named like a photo.</summary>
     public static byte[] Pdf() => "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"u8.ToArray();
 

@@ -123,14 +123,14 @@ public sealed class SessionLifecycleTests(FakeTimeFixture fixture) : IClassFixtu
         var account = await Service.OpenAccountAsync(credits: 1);
         var id = (string)(await SessionSteps.CreateDynamicAsync(account, "document_and_selfie"))["id"]!;
         var grain = Service.Grains.GetGrain<ISessionGrain>(id);
-        await grain.RecordUpload(new UploadRecord(UploadKind.DocumentFront, "upl_a", "hash-a-" + id, 1280, 960, 200));
+        await grain.Upload(UploadKind.DocumentFront, TestImages.Jpeg());
 
         var result = await grain.Submit();
 
         Assert.Equal(StepOutcome.MissingSteps, result.Outcome);
         Assert.Equal([UploadKind.DocumentBack, UploadKind.Selfie], result.Missing);
-        Assert.Equal(StepOutcome.WrongKind, await Service.Grains.GetGrain<ISessionGrain>(
-            (string)(await SessionSteps.CreateDynamicAsync(await Service.OpenAccountAsync(credits: 1), "document"))["id"]!).CanUpload(UploadKind.Selfie));
+        Assert.Equal(StepOutcome.WrongKind, (await Service.Grains.GetGrain<ISessionGrain>(
+            (string)(await SessionSteps.CreateDynamicAsync(await Service.OpenAccountAsync(credits: 1), "document"))["id"]!).Upload(UploadKind.Selfie, TestImages.Jpeg())).Outcome);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class SessionLifecycleTests(FakeTimeFixture fixture) : IClassFixtu
         Assert.Equal("expired", (string)session["status"]!);
         Assert.Equal("released", (string)session["credit"]!);
         Assert.False((bool)session["billed"]!);
-        Assert.Equal(StepOutcome.Expired, await grain.CanUpload(UploadKind.DocumentFront));
+        Assert.Equal(StepOutcome.Expired, (await grain.Upload(UploadKind.DocumentFront, TestImages.Jpeg())).Outcome);
         Assert.Equal(StepOutcome.Expired, (await grain.Submit()).Outcome);
         await IsProblem(await SessionSteps.ReviewAsync(account, id, "approved"), HttpStatusCode.Conflict);
         var own = await Ok(await account.Client.GetAsync("/api/v1/account"));
@@ -180,11 +180,12 @@ public sealed class SessionLifecycleTests(FakeTimeFixture fixture) : IClassFixtu
         var account = await Service.OpenAccountAsync(credits: 2);
         var first = (string)(await SessionSteps.CreateDynamicAsync(account, "selfie"))["id"]!;
         var second = (string)(await SessionSteps.CreateDynamicAsync(account, "selfie"))["id"]!;
-        var hash = "same-photo-" + Guid.NewGuid().ToString("N");
+        var photo = TestImages.Blurred(TestImages.Jpeg());
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo));
         await TestDatabase.ScalarAsync<int>(Service.Database,
             $"INSERT INTO uploads (id, session_id, account_id, kind, content_type, sha256, width, height, sharpness, key_id, nonce, tag, ciphertext, created_at) " +
             $"VALUES ('upl_x{Guid.NewGuid():N}', '{first}', '{account.Id}', 'selfie', 'image/png', '{hash}', 1280, 960, 200, 'k', '\\x00', '\\x00', '\\x00', now()) RETURNING 1");
-        await Service.Grains.GetGrain<ISessionGrain>(second).RecordUpload(new UploadRecord(UploadKind.Selfie, "upl_y", hash, 1280, 960, 3));
+        await Service.Grains.GetGrain<ISessionGrain>(second).Upload(UploadKind.Selfie, photo);
 
         var submitted = (await Service.Grains.GetGrain<ISessionGrain>(second).Submit()).Session!;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using SkiaSharp;
 
-namespace MagicLink.Api.Hosted;
+namespace MagicLink.Grains.Sessions;
 
 /// <summary>An image that passed every check, with what the session records of it.</summary>
 public sealed record InspectedImage(string ContentType, int Width, int Height, double Sharpness, string Sha256);
@@ -9,22 +9,12 @@ public sealed record InspectedImage(string ContentType, int Width, int Height, d
 /// <summary>
 /// Judges an uploaded file by its bytes, never by its name or declared type: JPEG or PNG magic
 /// bytes, the size its header declares, a full decode, the minimum size, and a blur measure for the
-/// automated checks. Judging costs at most <see cref="DecodeBudget"/> whatever the image declares
+/// automated checks. Judging costs at most <see cref="ImageLimits.DecodeBudget"/> whatever the image declares
 /// (CONTRACT, "Verification sessions"): a baseline JPEG is decoded downscaled; a PNG or a progressive
 /// JPEG, which this decoder can only decode whole, is refused on its header when whole does not fit.
 /// </summary>
 public static class ImageInspector
 {
-    public const long MaxBytes = 10 * 1024 * 1024;
-    public const int MinLongSide = 640;
-    public const int MinShortSide = 480;
-
-    // A 10 MB PNG of a flat colour can claim a huge canvas; decoding it would take gigabytes.
-    public const long MaxPixels = 50_000_000;
-
-    /// <summary>The most memory the decoder may hold for one image.</summary>
-    public const long DecodeBudget = 24L * 1024 * 1024;
-
     // Large enough to keep the detail of a document's print, small enough to measure in milliseconds.
     private const int SharpnessSide = 512;
 
@@ -41,7 +31,7 @@ public static class ImageInspector
             return (null, UploadError.Empty);
         }
 
-        if (bytes.Length > MaxBytes)
+        if (bytes.Length > ImageLimits.MaxBytes)
         {
             return (null, UploadError.TooLarge);
         }
@@ -61,12 +51,12 @@ public static class ImageInspector
             return (null, UploadError.Unreadable);
         }
 
-        if (Math.Max(header.Width, header.Height) < MinLongSide || Math.Min(header.Width, header.Height) < MinShortSide)
+        if (Math.Max(header.Width, header.Height) < ImageLimits.MinLongSide || Math.Min(header.Width, header.Height) < ImageLimits.MinShortSide)
         {
             return (null, UploadError.TooSmall);
         }
 
-        if (header.Width * header.Height > MaxPixels || header.WholeDecodeBytes > DecodeBudget)
+        if (header.Width * header.Height > ImageLimits.MaxPixels || header.WholeDecodeBytes > ImageLimits.DecodeBudget)
         {
             return (null, UploadError.TooManyPixels);
         }

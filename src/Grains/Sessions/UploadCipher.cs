@@ -1,15 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace MagicLink.Api.Hosted;
+namespace MagicLink.Grains.Sessions;
 
 /// <summary>The encrypted form of one image, as the <c>uploads</c> table keeps it.</summary>
 public sealed record SealedImage(string KeyId, byte[] Nonce, byte[] Tag, byte[] Ciphertext);
 
 /// <summary>
 /// AES-256-GCM for images at rest. The key comes from MAGICLINK_UPLOAD_KEY (base64 of 32 bytes) or
-/// is generated once into the data dir, like the admin token. Every API instance that serves the
-/// same database needs the same key: set the variable when they do not share a data dir.
+/// is generated once into the data dir, like the admin token. Every silo that serves the same
+/// database needs the same key: set the variable when they do not share a data dir.
 /// </summary>
 public sealed class UploadCipher
 {
@@ -29,9 +29,11 @@ public sealed class UploadCipher
 
     public string KeyId { get; }
 
-    public static UploadCipher From(IConfiguration config, string dataDir)
+    /// <param name="key">The MAGICLINK_UPLOAD_KEY value, if set.</param>
+    /// <param name="dataDir">Where a key is generated and kept when none is set.</param>
+    public static UploadCipher From(string? key, string dataDir)
     {
-        if (config[KeyVariable] is { Length: > 0 } text)
+        if (key is { Length: > 0 } text)
         {
             return new UploadCipher(Parse(text, KeyVariable));
         }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace MagicLink.Api.Hosted;
+namespace MagicLink.Grains.Sessions;
 
 /// <summary>
 /// What an image's header declares, read without a decoder: its size, and how much memory decoding
