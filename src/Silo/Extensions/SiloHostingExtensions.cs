@@ -1,10 +1,10 @@
+using MagicLink.Api.Sharing;
 using MagicLink.Grains;
 using MagicLink.Grains.Credits;
 using MagicLink.Grains.Events;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
 using MagicLink.Grains.Sharing;
-using MagicLink.Api.Sharing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
