@@ -31,7 +31,7 @@ public static class SharingApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         link.MapGet("/poster", PosterOf)
             .WithSummary("A printable A4 poster of the link: name, large QR code, instruction in the link's language, URL (?format=pdf|png).")
-            .Produces(StatusCodes.Status200OK, contentType: "application/pdf", additionalContentTypes: "image/png")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf", "image/png")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;

@@ -1,6 +1,7 @@
 using MagicLink.Api.Extensions;
 using MagicLink.Api.Redeem;
 using MagicLink.Grains.Sharing;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace MagicLink.Api.Sharing;
@@ -27,7 +28,7 @@ public sealed record ShareView(
     IReadOnlyList<ShareAttemptView> Log);
 
 /// <summary><c>?format=pdf</c> (the default) or <c>png</c>.</summary>
-public sealed record PosterRequest(string? Format);
+public sealed record PosterRequest([FromQuery(Name = "format")] string? Format);
 
 /// <summary>What the sharing endpoints take from the container.</summary>
 public sealed class SharingServices(IGrainFactory grains, UrlTokens tokens, ApiSettings settings, NpgsqlDataSource database)
