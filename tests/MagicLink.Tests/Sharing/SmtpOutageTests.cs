@@ -48,3 +48,37 @@ public sealed class SmtpOutageTests(SmtpOutageFixture fixture) : IClassFixture<S
         Assert.Equal($"{shareId}@magiclink", arrived.Message.MessageId);
     }
 }
+
+public sealed class SmtpOutageRestartFixture : ServiceFixture
+{
+    public int SmtpPort { get; } = FreePort.Next();
+
+    protected override Dictionary<string, string> Settings => new()
+    {
+        ["MAGICLINK_SMTP_URL"] = $"smtp://127.0.0.1:{SmtpPort}",
+        ["MAGICLINK_SHARE_RETRY_SECONDS"] = "1",
+    };
+}
+
+public sealed class SmtpOutageRestartTests(SmtpOutageRestartFixture fixture) : IClassFixture<SmtpOutageRestartFixture>
+{
+    [Fact]
+    public async Task A_send_accepted_before_every_process_restarts_is_still_delivered_once_afterwards()
+    {
+        var service = fixture.Service;
+        var account = await service.OpenAccountAsync();
+        var link = await LinkSteps.CreateAsync(account, new { type = "unlimited" });
+        var before = await AcceptedAsync(account, link, new { channel = "email", to = "before@example.com" });
+        await WaitForShareAsync(account, link, (string)before["id"]!, s => (int)s["attempts"]! >= 1);
+
+        await service.RestartAsync();
+        await using var smtp = SmtpCapture.Start(fixture.SmtpPort);
+        // The account's next send wakes its outbox, which delivers whatever of the account's is due.
+        var after = await AcceptedAsync(account, link, new { channel = "email", to = "after@example.com" });
+
+        await WaitForShareAsync(account, link, (string)before["id"]!, s => (string)s["status"]! == "sent");
+        await WaitForShareAsync(account, link, (string)after["id"]!, s => (string)s["status"]! == "sent");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(["after@example.com", "before@example.com"], smtp.Messages.SelectMany(m => m.EnvelopeTo).Order());
+    }
+}
