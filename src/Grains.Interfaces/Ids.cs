@@ -12,6 +12,7 @@ public static class Ids
     public const string Link = "lnk_";
     public const string Session = "ses_";
     public const string ApiKey = "mlk_";
+    public const string Share = "shr_";
 
     // Crockford's base32 alphabet: case-insensitive and without look-alike letters.
     private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz";

@@ -8,6 +8,7 @@ using MagicLink.Api.Hosted;
 using MagicLink.Api.Links;
 using MagicLink.Api.Redeem;
 using MagicLink.Api.Sessions;
+using MagicLink.Api.Sharing;
 using MagicLink.Grains;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -136,6 +137,7 @@ public static class ApiHostingExtensions
         var api = app.MapGroup("/api/v1").RequireAccount().WithTags("Client");
         api.MapAccountApi();
         api.MapLinksApi();
+        api.MapSharingApi();
         api.MapSessionsApi();
         app.MapRedeemEndpoints();
         app.MapHostedFlow();

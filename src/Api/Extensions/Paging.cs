@@ -46,7 +46,7 @@ public sealed record Paging(int Limit, DateTimeOffset? AfterCreatedAt, string? A
 
             // Whatever the bytes decode to reaches the query only when it is an id this API could have
             // written: anything else (NUL, which PostgreSQL refuses in text, or junk) is the caller's mistake.
-            if (!Ids.IsValid(afterId, Ids.Link) && !Ids.IsValid(afterId, Ids.Session))
+            if (!Ids.IsValid(afterId, Ids.Link) && !Ids.IsValid(afterId, Ids.Session) && !Ids.IsValid(afterId, Ids.Share))
             {
                 check.Add("cursor", "cursor is not one this API handed out.");
             }

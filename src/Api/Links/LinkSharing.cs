@@ -18,6 +18,13 @@ public static class LinkSharing
         return new PngByteQRCode(data).GetGraphic(Math.Max(1, pixels / data.ModuleMatrix.Count), drawQuietZones: true);
     }
 
+    /// <summary>The QR code's modules, quiet zone included, for drawing it at any size (the poster).</summary>
+    public static bool[][] QrModules(string url)
+    {
+        using var data = QRCodeGenerator.GenerateQrCode(url, QRCodeGenerator.ECCLevel.M);
+        return data.ModuleMatrix.Select(row => Enumerable.Range(0, row.Length).Select(i => row[i]).ToArray()).ToArray();
+    }
+
     public static string QrSvg(string url)
     {
         using var data = QRCodeGenerator.GenerateQrCode(url, QRCodeGenerator.ECCLevel.M);

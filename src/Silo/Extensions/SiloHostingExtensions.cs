@@ -1,8 +1,10 @@
+using MagicLink.Api.Sharing;
 using MagicLink.Grains;
 using MagicLink.Grains.Credits;
 using MagicLink.Grains.Events;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
+using MagicLink.Grains.Sharing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -58,6 +60,7 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton<SessionTable>();
         silo.Services.AddSingleton<ExpiryBuckets>();
         silo.Services.AddSingleton(new SessionSettings(settings.SessionLifetime));
+        silo.Services.AddSingleton<ShareTable>().AddShareDelivery();
         return silo;
     }
 }

@@ -15,7 +15,7 @@ public class ServiceFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync() => _service = await MagicLinkService.StartAsync(Silos, Settings, time: Clock);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_service is not null)
         {
