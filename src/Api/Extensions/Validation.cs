@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using Microsoft.AspNetCore.Http.HttpResults;
 using MagicLink.Grains;
 
 namespace MagicLink.Api.Extensions;
@@ -106,7 +107,7 @@ public sealed class Validation
         return key.Length > 0 ? key : null;
     }
 
-    public IResult Problem() => Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+    public ValidationProblem Problem() => Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 
     /// <summary>
     /// No control characters (CONTRACT, "Errors"): a NUL cannot be stored in PostgreSQL text or JSON,

@@ -3,6 +3,7 @@ using MagicLink.Grains.Credits;
 using MagicLink.Grains.Events;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
+using MagicLink.Grains.Stats;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -53,6 +54,7 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton<UploadHistory>();
         silo.Services.AddSingleton<CreditLedger>();
         silo.Services.AddSingleton<LinkTable>();
+        silo.Services.AddSingleton<FunnelTable>();
         silo.Services.AddSingleton(s => new LinkWriter(s.GetRequiredService<NpgsqlDataSource>(), settings.LinkWriters));
         silo.Services.AddSingleton<SessionTable>();
         silo.Services.AddSingleton<ExpiryBuckets>();
