@@ -100,6 +100,8 @@ public static class ApiHostingExtensions
         builder.Services.AddHostedFlow(settings);
         builder.Services.AddDashboard(settings);
         builder.Services.AddFunnelStats();
+        builder.Services.AddSingleton<CreditEntries>();
+        builder.Services.AddSingleton<ReviewQueries>();
         return builder;
     }
 
@@ -130,6 +132,7 @@ public static class ApiHostingExtensions
 
         var api = app.MapGroup("/api/v1").RequireAccount().WithTags("Client");
         api.MapAccountApi();
+        api.MapAccountSelfServiceApi();
         api.MapLinksApi();
         api.MapSessionUploads();
         api.MapSessionsApi();

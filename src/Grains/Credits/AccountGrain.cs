@@ -101,6 +101,18 @@ public sealed class AccountGrain(
         return await ledger.BalanceAsync(Id);
     });
 
+    public async Task<ApiCredentials?> RotateApiSecret()
+    {
+        if (!state.RecordExists)
+        {
+            return null;
+        }
+
+        var secret = Secrets.NewApiSecret();
+        await grains.GetGrain<IApiKeyGrain>(state.State.ApiKey).Rotate(Id, Secrets.HashApiSecret(secret));
+        return new ApiCredentials(state.State.ApiKey, secret);
+    }
+
     public Task<bool> Reserve(string sessionId) => _turns.Take(async () =>
     {
         Current();
