@@ -1,6 +1,6 @@
 using System.Net.Mail;
-using Microsoft.AspNetCore.Http.HttpResults;
 using MagicLink.Grains;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MagicLink.Api.Extensions;
 
