@@ -28,7 +28,16 @@ public sealed class ApiKeyGrain(
         }
 
         state.State.SecretHash = secretHash;
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Whether the new hash landed is unknown: the next activation reads which one did.
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     public Task<string?> Authenticate(string secret) =>
