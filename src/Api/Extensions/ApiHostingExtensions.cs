@@ -9,6 +9,7 @@ using MagicLink.Api.Links;
 using MagicLink.Api.Redeem;
 using MagicLink.Api.Sessions;
 using MagicLink.Api.Sharing;
+using MagicLink.Api.Stats;
 using MagicLink.Grains;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -101,6 +102,9 @@ public static class ApiHostingExtensions
         builder.Services.AddPublicRateLimits(settings);
         builder.Services.AddMagicLinkHealthChecks();
         builder.Services.AddDashboard(settings);
+        builder.Services.AddFunnelStats();
+        builder.Services.AddSingleton<CreditEntries>();
+        builder.Services.AddSingleton<ReviewQueries>();
         return builder;
     }
 
@@ -136,9 +140,11 @@ public static class ApiHostingExtensions
 
         var api = app.MapGroup("/api/v1").RequireAccount().WithTags("Client");
         api.MapAccountApi();
+        api.MapAccountSelfServiceApi();
         api.MapLinksApi();
         api.MapSharingApi();
         api.MapSessionsApi();
+        api.MapStatsApi();
         app.MapRedeemEndpoints();
         app.MapHostedFlow();
         app.MapDashboard();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using MagicLink.Api.Pages;
+using MagicLink.Api.Stats;
 using MagicLink.Grains;
 
 namespace MagicLink.Api.Extensions;
@@ -30,6 +31,7 @@ public static class PublicRateLimits
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
                 context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await context.HttpContext.RequestServices.GetRequiredService<RateLimitedClicks>().CountAsync(context.HttpContext);
                 await RefusalPage.Answer(context.HttpContext, StatusCodes.Status429TooManyRequests, Languages.Default, "ratelimit.title", "ratelimit.body")
                     .ExecuteAsync(context.HttpContext);
             };

@@ -23,6 +23,12 @@ public sealed record OpenAccountResult(
     [property: Id(2)] string? ApiSecret,
     [property: Id(3)] OpenAccountError? Error);
 
+/// <summary>An API key with its secret, as handed out once.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ApiCredentials(
+    [property: Id(0)] string ApiKey,
+    [property: Id(1)] string ApiSecret);
+
 [GenerateSerializer]
 public enum OpenAccountError
 {

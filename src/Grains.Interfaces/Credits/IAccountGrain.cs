@@ -9,6 +9,9 @@ public interface IAccountGrain : IGrainWithStringKey
 
     Task<CreditBalance> AddCredits(int amount);
 
+    /// <summary>A new secret for the account's API key, shown only in this answer; the old one stops working.</summary>
+    Task<ApiCredentials?> RotateApiSecret();
+
     /// <summary>Holds one credit for a dynamic session; idempotent per session id. False: no credit left.</summary>
     Task<bool> Reserve(string sessionId);
 

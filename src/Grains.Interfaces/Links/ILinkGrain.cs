@@ -14,6 +14,12 @@ public interface ILinkGrain : IGrainWithStringKey
     /// </summary>
     Task<RedeemResult> Redeem();
 
+    /// <summary>
+    /// Counts clicks the API refused over its per-IP rate limit, so the link's funnel shows them
+    /// apart from the clicks it refused itself.
+    /// </summary>
+    Task CountRateLimited(int clicks);
+
     /// <summary>Final and idempotent; null when the link does not exist.</summary>
     Task<LinkInfo?> Deactivate();
 }

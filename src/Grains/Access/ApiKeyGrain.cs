@@ -20,6 +20,26 @@ public sealed class ApiKeyGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task Rotate(string accountId, string secretHash)
+    {
+        if (!state.RecordExists || state.State.AccountId != accountId)
+        {
+            throw new InvalidOperationException($"API key {this.GetPrimaryKeyString()} does not belong to account {accountId}.");
+        }
+
+        state.State.SecretHash = secretHash;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Whether the new hash landed is unknown: the next activation reads which one did.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
     public Task<string?> Authenticate(string secret) =>
         Task.FromResult(state.RecordExists && Secrets.VerifyApiSecret(secret, state.State.SecretHash)
             ? state.State.AccountId

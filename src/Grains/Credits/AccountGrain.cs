@@ -97,9 +97,21 @@ public sealed class AccountGrain(
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
         var current = Current();
-        await Commit(ledger.AddAsync(Id, current.Version, amount), current with { Balance = checked(current.Balance + amount) });
+        await Commit(ledger.AddAsync(Id, current.Version, amount, time.GetUtcNow()), current with { Balance = checked(current.Balance + amount) });
         return await ledger.BalanceAsync(Id);
     });
+
+    public async Task<ApiCredentials?> RotateApiSecret()
+    {
+        if (!state.RecordExists)
+        {
+            return null;
+        }
+
+        var secret = Secrets.NewApiSecret();
+        await grains.GetGrain<IApiKeyGrain>(state.State.ApiKey).Rotate(Id, Secrets.HashApiSecret(secret));
+        return new ApiCredentials(state.State.ApiKey, secret);
+    }
 
     public Task<bool> Reserve(string sessionId) => _turns.Take(async () =>
     {
@@ -213,7 +225,7 @@ public sealed class AccountGrain(
     private async Task SettleInTurn(string sessionId, bool charge)
     {
         var current = Current();
-        var version = await Commit(ledger.SettleAsync(Id, current.Version, sessionId, charge), current);
+        var version = await Commit(ledger.SettleAsync(Id, current.Version, sessionId, charge, time.GetUtcNow()), current);
         if (version != current.Version)
         {
             // Which counter the hold left (reserved, or a lease's) and so what changed: the ledger knows.

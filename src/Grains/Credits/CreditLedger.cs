@@ -58,11 +58,12 @@ public sealed class CreditLedger(NpgsqlDataSource database)
     public Task<long> HoldAsync(string accountId, long version, string sessionId, DateTimeOffset at) =>
         CallAsync("SELECT credit_hold($1, $2, $3, $4, $5)", accountId, version, sessionId, DBNull.Value, at);
 
-    public Task<long> SettleAsync(string accountId, long version, string sessionId, bool charge) =>
-        CallAsync("SELECT credit_settle($1, $2, $3, $4)", accountId, version, sessionId, charge);
+    public Task<long> SettleAsync(string accountId, long version, string sessionId, bool charge, DateTimeOffset at) =>
+        CallAsync("SELECT credit_settle($1, $2, $3, $4, $5)", accountId, version, sessionId, charge, at);
 
-    public Task<long> AddAsync(string accountId, long version, int amount) =>
-        CallAsync("SELECT credit_add($1, $2, $3)", accountId, version, amount);
+    /// <summary>Tops the balance up; the ledger entry and the <c>account.credited</c> event are written with it (schema 0013).</summary>
+    public Task<long> AddAsync(string accountId, long version, int amount, DateTimeOffset at) =>
+        CallAsync("SELECT credit_add($1, $2, $3, $4)", accountId, version, amount, at);
 
     /// <summary>Grants <paramref name="amounts"/> to <paramref name="links"/>, <paramref name="pending"/> of them for clicks waiting now.</summary>
     public Task<long> LeaseAsync(string accountId, long version, string[] links, int[] amounts, int[] pending) =>

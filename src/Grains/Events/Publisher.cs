@@ -13,8 +13,8 @@ public sealed class Publisher(NpgsqlDataSource database, ILogger<Publisher> log)
 {
     public Task<bool> TryPublishAsync(SessionRow row, List<PendingEvent> events) => TryPublishAsync(row.Id, events, new NpgsqlBatchCommand(
         """
-        INSERT INTO sessions (id, account_id, link_id, status, created_at, flow, language, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status
+        INSERT INTO sessions (id, account_id, link_id, status, created_at, flow, language, expires_at, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, submitted_at = EXCLUDED.submitted_at
         """)
     {
         Parameters =
@@ -27,6 +27,7 @@ public sealed class Publisher(NpgsqlDataSource database, ILogger<Publisher> log)
             new() { Value = row.Flow },
             new() { Value = row.Language },
             new() { Value = row.ExpiresAt },
+            new() { Value = (object?)row.SubmittedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
         },
     });
 
@@ -71,6 +72,7 @@ public sealed class Publisher(NpgsqlDataSource database, ILogger<Publisher> log)
     }
 }
 
-/// <summary>A session's row in the <c>sessions</c> listing table.</summary>
+/// <summary>A session's row in the <c>sessions</c> listing table; <see cref="SubmittedAt"/> orders the review queue.</summary>
 public sealed record SessionRow(
-    string Id, string AccountId, string? LinkId, DateTimeOffset CreatedAt, string Status, string Flow, string Language, DateTimeOffset ExpiresAt);
+    string Id, string AccountId, string? LinkId, DateTimeOffset CreatedAt, string Status, string Flow, string Language, DateTimeOffset ExpiresAt,
+    DateTimeOffset? SubmittedAt);

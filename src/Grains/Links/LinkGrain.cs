@@ -1,6 +1,7 @@
 using MagicLink.Grains.Credits;
 using MagicLink.Grains.Events;
 using MagicLink.Grains.Sessions;
+using MagicLink.Grains.Stats;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -23,12 +24,15 @@ namespace MagicLink.Grains.Links;
 /// The row's version is the guard against a stale duplicate activation: its write finds another
 /// version, writes nothing, and its clicks fail (503, try again) instead of counting twice.
 /// Credits come from a lease the account granted this link ahead of time, so a click does not wait
-/// on the account grain; only an empty lease does.
+/// on the account grain; only an empty lease does. Refused clicks change nothing and write nothing
+/// as they happen: they are counted in memory and added to the link's funnel within a second, and
+/// when the activation ends.
 /// </remarks>
 [Reentrant]
 public sealed class LinkGrain(
     LinkTable table,
     LinkWriter writer,
+    FunnelTable funnel,
     IGrainFactory grains,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     ExpiryBuckets expiry,
@@ -39,6 +43,7 @@ public sealed class LinkGrain(
     private const int MinLease = 4;
     private const int MaxLease = 65_536;
     private static readonly TimeSpan QuickRenewal = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RefusalsEvery = TimeSpan.FromSeconds(1);
 
     private readonly Turns _turns = new();
     private GroupCommit<bool, RedeemResult>? _clicks;
@@ -46,6 +51,8 @@ public sealed class LinkGrain(
     private int _lease;
     private int _leaseSize = MinLease;
     private DateTimeOffset _lastLease = DateTimeOffset.MinValue;
+    private readonly RefusalTally _refused = new();
+    private IGrainTimer? _refusalsDue;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -69,6 +76,8 @@ public sealed class LinkGrain(
         {
             await _turns.Take(ReturnLease);
         }
+
+        await StoreRefusals();
     }
 
     public Task<CreateLinkResult> Create(NewLink link) => _turns.Take(async () =>
@@ -111,6 +120,12 @@ public sealed class LinkGrain(
 
     // Made on the first click: most link activations never see one, and a silo may hold many.
     public Task<RedeemResult> Redeem() => (_clicks ??= new GroupCommit<bool, RedeemResult>(_turns, Flush)).Enqueue(true);
+
+    public Task CountRateLimited(int clicks)
+    {
+        Count(Refusal.RateLimited, clicks);
+        return Task.CompletedTask;
+    }
 
     public async Task<LinkInfo?> Deactivate()
     {
@@ -223,9 +238,21 @@ public sealed class LinkGrain(
         }
     }
 
-    /// <summary>Accepted clicks first, in queue order; the rest refused with <paramref name="refusal"/>.</summary>
+    /// <summary>Accepted clicks first, in queue order; the rest refused with <paramref name="refusal"/>, and counted.</summary>
     private List<RedeemResult> Answer(int clicks, List<SessionInfo> opened, RedeemOutcome refusal)
     {
+        Refusal? reason = refusal switch
+        {
+            RedeemOutcome.NoCredit => Refusal.NoCredit,
+            RedeemOutcome.Gone when _link?.Status == LinkStatus.Expired => Refusal.Expired,
+            RedeemOutcome.Gone when _link?.Status == LinkStatus.Exhausted => Refusal.Exhausted,
+            _ => null,
+        };
+        if (reason is { } counted)
+        {
+            Count(counted, clicks - opened.Count);
+        }
+
         var info = _link is null ? null : Info();
         return Enumerable.Range(0, clicks)
             .Select(i => i < opened.Count
@@ -262,6 +289,50 @@ public sealed class LinkGrain(
         }
 
         return true;
+    }
+
+    private void Count(Refusal reason, int clicks)
+    {
+        if (_link is null || clicks <= 0)
+        {
+            return;
+        }
+
+        _refused.Add(time.GetUtcNow(), reason, clicks);
+        StoreRefusalsSoon();
+    }
+
+    private void StoreRefusalsSoon() =>
+        _refusalsDue ??= this.RegisterGrainTimer(async _ =>
+        {
+            _refusalsDue?.Dispose();
+            _refusalsDue = null;
+            await StoreRefusals();
+            if (!_refused.IsEmpty)
+            {
+                StoreRefusalsSoon();
+            }
+        }, RefusalsEvery, Timeout.InfiniteTimeSpan);
+
+    /// <summary>Adds the refusals counted so far to the funnel; what could not be stored stays counted here.</summary>
+    private async Task StoreRefusals()
+    {
+        if (_link is null || _refused.IsEmpty)
+        {
+            return;
+        }
+
+        // Taken before the await, so refusals counted meanwhile wait for the next store.
+        var counts = _refused.TakeAll();
+        try
+        {
+            await funnel.AddRefusalsAsync(Link.Spec.AccountId, Id, counts);
+        }
+        catch (Exception e)
+        {
+            _refused.PutBack(counts);
+            log.LogWarning(e, "Link {Id} could not store its refused clicks yet; it keeps counting them", Id);
+        }
     }
 
     private bool IsDue() => Link.Status == LinkStatus.Active && Link.Spec.ExpiresAt is { } expiresAt && time.GetUtcNow() >= expiresAt;

@@ -368,7 +368,8 @@ public sealed class SessionGrain(
             return true;
         }
 
-        var row = new SessionRow(Id, Spec.AccountId, Spec.LinkId, state.State.CreatedAt, Wire.Name(state.State.Status), Wire.Name(Spec.Flow), Spec.Language, state.State.ExpiresAt);
+        var row = new SessionRow(Id, Spec.AccountId, Spec.LinkId, state.State.CreatedAt, Wire.Name(state.State.Status), Wire.Name(Spec.Flow), Spec.Language, state.State.ExpiresAt,
+            state.State.SubmittedAt);
         if (await publisher.TryPublishAsync(row, state.State.Outbox))
         {
             _publishedStatus = state.State.Status;

@@ -5,6 +5,7 @@ using MagicLink.Grains.Events;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
 using MagicLink.Grains.Sharing;
+using MagicLink.Grains.Stats;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -56,6 +57,7 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton(UploadCipher.From(settings.UploadKey, settings.DataDir));
         silo.Services.AddSingleton<CreditLedger>();
         silo.Services.AddSingleton<LinkTable>();
+        silo.Services.AddSingleton<FunnelTable>();
         silo.Services.AddSingleton(s => new LinkWriter(s.GetRequiredService<NpgsqlDataSource>(), settings.LinkWriters));
         silo.Services.AddSingleton<SessionTable>();
         silo.Services.AddSingleton<ExpiryBuckets>();

@@ -48,7 +48,7 @@ public sealed class FuzzTests(FuzzFixture fixture) : IClassFixture<FuzzFixture>
 
     private static readonly Lazy<byte[]> PngBomb = new(() => TestImages.PngBomb(7000, 7000));
 
-    private static readonly string[] QueryNames = ["cursor", "limit", "status", "linkId", "size", "next", "step", "error", "notice", "session", "since"];
+    private static readonly string[] QueryNames = ["cursor", "limit", "status", "linkId", "size", "next", "step", "error", "notice", "session", "since", "from", "to"];
 
     // Control characters the contract refuses in every text field.
     private static readonly string[] ControlTexts = ["\0", "a\u0001b", "\u007f", "line\nbreak"];

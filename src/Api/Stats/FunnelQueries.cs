@@ -1,0 +1,76 @@
+using Npgsql;
+
+namespace MagicLink.Api.Stats;
+
+/// <summary>
+/// Reads of the funnel counters (<c>funnel_days</c>, schema 0013), shared by the JSON API and the
+/// dashboard: sums over a link's or an account's days, never a scan of the events.
+/// </summary>
+public sealed class FunnelQueries(NpgsqlDataSource database)
+{
+    private const string Sums =
+        """
+        coalesce(sum(f.clicks), 0)::int, coalesce(sum(f.started), 0)::int, coalesce(sum(f.submitted), 0)::int,
+        coalesce(sum(f.approved), 0)::int, coalesce(sum(f.denied), 0)::int, coalesce(sum(f.expired), 0)::int,
+        coalesce(sum(f.refused_expired), 0)::int, coalesce(sum(f.refused_exhausted), 0)::int,
+        coalesce(sum(f.refused_no_credit), 0)::int, coalesce(sum(f.refused_rate_limited), 0)::int
+        """;
+
+    /// <summary>The link's funnel since it was made; null when the account has no such link.</summary>
+    public async Task<FunnelView?> LinkAsync(string accountId, string linkId)
+    {
+        await using var command = database.CreateCommand(
+            $"""
+            SELECT {Sums}
+            FROM links l LEFT JOIN funnel_days f ON f.account_id = l.account_id AND f.link_id = l.id
+            WHERE l.id = $1 AND l.account_id = $2 AND l.spec IS NOT NULL
+            GROUP BY l.id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = linkId });
+        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? Funnel(reader, 0) : null;
+    }
+
+    /// <summary>The account's funnel over the days <paramref name="from"/>..<paramref name="to"/>, each day listed (zeros included).</summary>
+    public async Task<AccountFunnelView> AccountAsync(string accountId, DateOnly from, DateOnly to)
+    {
+        await using var command = database.CreateCommand(
+            $"""
+            SELECT f.day, {Sums}
+            FROM funnel_days f
+            WHERE f.account_id = $1 AND f.day BETWEEN $2 AND $3
+            GROUP BY f.day
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        command.Parameters.Add(new NpgsqlParameter { Value = from });
+        command.Parameters.Add(new NpgsqlParameter { Value = to });
+        var byDay = new Dictionary<DateOnly, FunnelView>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                byDay[reader.GetFieldValue<DateOnly>(0)] = Funnel(reader, 1);
+            }
+        }
+
+        var days = new List<DayView>();
+        for (var day = from; day <= to; day = day.AddDays(1))
+        {
+            var f = byDay.GetValueOrDefault(day);
+            days.Add(new DayView(day, f?.Clicks ?? 0, f?.Started ?? 0, f?.Submitted ?? 0, f?.Approved ?? 0, f?.Denied ?? 0, f?.Expired ?? 0));
+        }
+
+        var all = byDay.Values;
+        return new AccountFunnelView(
+            from, to, all.Sum(f => f.Clicks), all.Sum(f => f.Started), all.Sum(f => f.Submitted), all.Sum(f => f.Approved),
+            all.Sum(f => f.Denied), all.Sum(f => f.Expired),
+            new RefusedView(all.Sum(f => f.Refused.Expired), all.Sum(f => f.Refused.Exhausted), all.Sum(f => f.Refused.NoCredit),
+                all.Sum(f => f.Refused.RateLimited)),
+            days);
+    }
+
+    private static FunnelView Funnel(NpgsqlDataReader r, int at) => new(
+        r.GetInt32(at), r.GetInt32(at + 1), r.GetInt32(at + 2), r.GetInt32(at + 3), r.GetInt32(at + 4), r.GetInt32(at + 5),
+        new RefusedView(r.GetInt32(at + 6), r.GetInt32(at + 7), r.GetInt32(at + 8), r.GetInt32(at + 9)));
+}
