@@ -7,6 +7,7 @@ using MagicLink.Api.Hosted;
 using MagicLink.Api.Links;
 using MagicLink.Api.Redeem;
 using MagicLink.Api.Sessions;
+using MagicLink.Api.Webhooks;
 using MagicLink.Grains;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -98,6 +99,7 @@ public static class ApiHostingExtensions
         builder.Services.AddMagicLinkHealthChecks();
         builder.Services.AddHostedFlow(settings);
         builder.Services.AddDashboard(settings);
+        builder.Services.AddWebhookOptions();
         return builder;
     }
 
@@ -131,6 +133,7 @@ public static class ApiHostingExtensions
         api.MapLinksApi();
         api.MapSessionUploads();
         api.MapSessionsApi();
+        api.MapWebhooksApi();
         app.MapRedeemEndpoints();
         app.MapHostedFlow();
         app.MapDashboard();

@@ -19,17 +19,14 @@ public sealed record ApiSettings(
 {
     public static ApiSettings From(IConfiguration config)
     {
-        var port = config["MAGICLINK_HTTP_PORT"] is { Length: > 0 } text
-            ? int.TryParse(text, out var p) && p is >= 0 and < 65536 ? p : throw new InvalidOperationException($"MAGICLINK_HTTP_PORT={text} is not a TCP port.")
-            : 8080;
+        var port = HttpPortFrom(config);
         var dataDir = Path.GetFullPath(config["MAGICLINK_DATA_DIR"] is { Length: > 0 } dir ? dir : ".data");
-        var publicUrl = config["MAGICLINK_PUBLIC_URL"] is { Length: > 0 } url ? url : $"http://localhost:{port}";
         return new ApiSettings(
             Database: config["MAGICLINK_DB"] is { Length: > 0 } db
                 ? db
                 : throw new InvalidOperationException("MAGICLINK_DB is not set: give the API a PostgreSQL connection string (run.sh does this for you)."),
             HttpPort: port,
-            PublicUrl: new Uri(publicUrl.TrimEnd('/') + "/"),
+            PublicUrl: PublicUrlFrom(config),
             DataDir: dataDir,
             AdminToken: config["MAGICLINK_ADMIN_TOKEN"] is { Length: > 0 } token ? token : AdminTokenFile(dataDir),
             ClusterId: config["MAGICLINK_CLUSTER_ID"] is { Length: > 0 } cluster ? cluster : "magiclink",
@@ -41,7 +38,18 @@ public sealed record ApiSettings(
     }
 
     /// <summary>The link or page URL the service hands out for a path such as <c>l/abc</c>.</summary>
-    public string Url(string relativePath) => new Uri(PublicUrl, relativePath).ToString();
+    public string Url(string relativePath) => Url(PublicUrl, relativePath);
+
+    public static string Url(Uri publicUrl, string relativePath) => new Uri(publicUrl, relativePath).ToString();
+
+    /// <summary>MAGICLINK_PUBLIC_URL; silos read it too, for the URLs in webhooks.</summary>
+    public static Uri PublicUrlFrom(IConfiguration config) =>
+        new((config["MAGICLINK_PUBLIC_URL"] is { Length: > 0 } url ? url : $"http://localhost:{HttpPortFrom(config)}").TrimEnd('/') + "/");
+
+    private static int HttpPortFrom(IConfiguration config) =>
+        config["MAGICLINK_HTTP_PORT"] is { Length: > 0 } text
+            ? int.TryParse(text, out var p) && p is >= 0 and < 65536 ? p : throw new InvalidOperationException($"MAGICLINK_HTTP_PORT={text} is not a TCP port.")
+            : 8080;
 
     private static int PerMinute(IConfiguration config, string key, int fallback) =>
         config[key] is { Length: > 0 } text

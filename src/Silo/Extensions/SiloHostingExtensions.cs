@@ -1,8 +1,10 @@
+using MagicLink.Api.Webhooks;
 using MagicLink.Grains;
 using MagicLink.Grains.Credits;
 using MagicLink.Grains.Events;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
+using MagicLink.Grains.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -57,6 +59,7 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton<SessionTable>();
         silo.Services.AddSingleton<ExpiryBuckets>();
         silo.Services.AddSingleton(new SessionSettings(settings.SessionLifetime));
+        silo.Services.AddWebhookDelivery().AddWebhookData();
         return silo;
     }
 }
