@@ -9,13 +9,17 @@ public static class WebhookDeliveryLog
 {
     public static async Task<Page<WebhookDeliveryView>> ReadAsync(NpgsqlDataSource database, string endpointId, int limit, long? before)
     {
+        // One snapshot for both reads: an attempt recorded between them would otherwise show beside
+        // the delivery's state from before it.
+        await using var connection = await database.OpenConnectionAsync();
+        await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
         var rows = new List<(long Seq, string Id, string EventId, string Type, string Status, DateTimeOffset CreatedAt, DateTimeOffset? Next)>();
-        await using (var command = database.CreateCommand(
+        await using (var command = new NpgsqlCommand(
             """
             SELECT seq, id, event_id, type, status, created_at, next_attempt_at FROM webhook_deliveries
             WHERE endpoint_id = $1 AND ($2::bigint IS NULL OR seq < $2)
             ORDER BY seq DESC LIMIT $3
-            """))
+            """, connection, snapshot))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = endpointId });
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)before ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
@@ -36,8 +40,9 @@ public static class WebhookDeliveryLog
         }
 
         var attempts = rows.ToDictionary(r => r.Id, _ => new List<WebhookAttemptView>());
-        await using (var command = database.CreateCommand(
-            "SELECT delivery_id, attempted_at, status_code, duration_ms, error FROM webhook_attempts WHERE delivery_id = ANY($1) ORDER BY attempted_at"))
+        await using (var command = new NpgsqlCommand(
+            "SELECT delivery_id, attempted_at, status_code, duration_ms, error FROM webhook_attempts WHERE delivery_id = ANY($1) ORDER BY attempted_at",
+            connection, snapshot))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = attempts.Keys.ToArray() });
             await using var reader = await command.ExecuteReaderAsync();

@@ -5,11 +5,15 @@ public static class WebhookSchedule
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>A delivery is retried for this long after it was queued (the contract asks for at least 24 h).</summary>
-    public static readonly TimeSpan RetryFor = TimeSpan.FromDays(3);
-
     /// <summary>An endpoint whose every attempt failed for this long is disabled.</summary>
     public static readonly TimeSpan DisableAfter = TimeSpan.FromDays(3);
+
+    /// <summary>
+    /// A delivery is retried for this long after it was queued (the contract asks for at least 24 h):
+    /// longer than <see cref="DisableAfter"/>, so an endpoint that fails everything is disabled by
+    /// the retries of its own deliveries, with them still queued for when it is turned on again.
+    /// </summary>
+    public static readonly TimeSpan RetryFor = TimeSpan.FromDays(4);
 
     /// <summary>How long the previous secret keeps signing after a rotation.</summary>
     public static readonly TimeSpan SecretOverlap = TimeSpan.FromHours(24);
