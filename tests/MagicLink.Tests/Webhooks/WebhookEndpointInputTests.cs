@@ -90,6 +90,31 @@ public sealed class WebhookEndpointInputTests(ServiceFixture fixture) : IClassFi
         Assert.Equal(1, await StoredAsync(account));
     }
 
+    [Fact]
+    public async Task A_name_that_resolves_to_a_private_address_is_saved_but_never_connected_to()
+    {
+        var name = System.Net.Dns.GetHostName();
+        Assert.All(await System.Net.Dns.GetHostAddressesAsync(name), a => Assert.False(MagicLink.Grains.Webhooks.WebhookAddresses.IsPublic(a)));
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var account = await Service.OpenAccountAsync();
+        var endpointId = (string)(await WebhookSteps.CreateAsync(account, $"http://{name}:{receiver.Port}/hooks/magiclink"))["id"]!;
+
+        var deliveryId = await WebhookSteps.SendTestAsync(account, endpointId);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        System.Text.Json.Nodes.JsonNode delivery;
+        while ((delivery = (await WebhookSteps.DeliveriesAsync(account, endpointId)).Single(d => (string)d!["id"]! == deliveryId)!)["attempts"]!.AsArray().Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "No attempt was made.");
+            await Task.Delay(100);
+        }
+
+        Assert.Null(delivery["attempts"]![0]!["statusCode"]);
+        Assert.Contains("no public address", (string)delivery["attempts"]![0]!["error"]!);
+        Assert.Equal("pending", (string)delivery["status"]!);
+        Assert.Empty(receiver.Received);
+    }
+
     private Task<long> StoredAsync(TestAccount account) =>
         TestDatabase.ScalarAsync<long>(Service.Database, $"SELECT count(*) FROM webhook_endpoints WHERE account_id = '{account.Id}'");
 }
