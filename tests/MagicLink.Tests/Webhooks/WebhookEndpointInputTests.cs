@@ -118,3 +118,18 @@ public sealed class WebhookEndpointInputTests(ServiceFixture fixture) : IClassFi
     private Task<long> StoredAsync(TestAccount account) =>
         TestDatabase.ScalarAsync<long>(Service.Database, $"SELECT count(*) FROM webhook_endpoints WHERE account_id = '{account.Id}'");
 }
+
+public sealed class WebhookSettingsTests
+{
+    [Theory]
+    [InlineData("MAGICLINK_WEBHOOK_CONCURRENCY", "0")]
+    [InlineData("MAGICLINK_WEBHOOK_ENDPOINT_CONCURRENCY", "100000")]
+    [InlineData("MAGICLINK_WEBHOOK_ALLOW_PRIVATE", "maybe")]
+    public async Task A_bad_webhook_knob_stops_the_silo_at_start(string knob, string value)
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => MagicLinkService.StartAsync(settings: new() { [knob] = value }));
+
+        Assert.True(failure is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException, failure.ToString());
+        Assert.Contains(knob, failure.Message);
+    }
+}
