@@ -10,6 +10,7 @@ using MagicLink.Api.Redeem;
 using MagicLink.Api.Sessions;
 using MagicLink.Api.Sharing;
 using MagicLink.Api.Stats;
+using MagicLink.Api.Webhooks;
 using MagicLink.Grains;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -105,6 +106,7 @@ public static class ApiHostingExtensions
         builder.Services.AddFunnelStats();
         builder.Services.AddSingleton<CreditEntries>();
         builder.Services.AddSingleton<ReviewQueries>();
+        builder.Services.AddWebhookOptions();
         return builder;
     }
 
@@ -145,6 +147,7 @@ public static class ApiHostingExtensions
         api.MapSharingApi();
         api.MapSessionsApi();
         api.MapStatsApi();
+        api.MapWebhooksApi();
         app.MapRedeemEndpoints();
         app.MapHostedFlow();
         app.MapDashboard();

@@ -46,18 +46,25 @@ public sealed class ApiSettings : IKnobs
     public IReadOnlyList<IPNetwork> KnownProxies => ProxyEntries().OfType<IPNetwork>().ToList();
 
     /// <summary>The link or page URL the service hands out for a path such as <c>l/abc</c>.</summary>
-    public string Url(string relativePath) => new Uri(PublicUrl, relativePath).ToString();
+    public string Url(string relativePath) => Url(PublicUrl, relativePath);
+
+    public static string Url(Uri publicUrl, string relativePath) => new Uri(publicUrl, relativePath).ToString();
+
+    /// <summary>
+    /// MAGICLINK_PUBLIC_URL, else the local HTTP port's URL; null when it is not an absolute URL.
+    /// Silos read it too, for the URLs in webhooks.
+    /// </summary>
+    public static Uri? PublicUrlFrom(string? setting, int httpPort) =>
+        Uri.TryCreate((string.IsNullOrEmpty(setting) ? $"http://localhost:{httpPort}" : setting).TrimEnd('/') + "/", UriKind.Absolute, out var uri)
+            ? uri
+            : null;
 
     public void Complete()
     {
         DataDir = Path.GetFullPath(string.IsNullOrEmpty(DataDir) ? ".data" : DataDir);
         ClusterId = string.IsNullOrEmpty(ClusterId) ? "magiclink" : ClusterId;
         ServiceId = string.IsNullOrEmpty(ServiceId) ? "magiclink" : ServiceId;
-        var publicUrl = string.IsNullOrEmpty(PublicUrlSetting) ? $"http://localhost:{HttpPort}" : PublicUrlSetting;
-        if (Uri.TryCreate(publicUrl.TrimEnd('/') + "/", UriKind.Absolute, out var uri))
-        {
-            PublicUrl = uri;
-        }
+        PublicUrl = PublicUrlFrom(PublicUrlSetting, HttpPort) ?? PublicUrl;
 
         if (string.IsNullOrEmpty(AdminToken))
         {

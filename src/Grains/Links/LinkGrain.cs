@@ -194,7 +194,10 @@ public sealed class LinkGrain(
                 return Answer(clicks.Count, [], RedeemOutcome.NoCredit);
             }
 
+            // At the precision of the sessions' rows, which the API later reads them from: the
+            // session.created events raised here must carry the same timestamps as that view.
             var now = time.GetUtcNow();
+            now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
             var opened = Enumerable.Range(0, accepted)
                 .Select(_ => SessionGrain.Describe(Ids.New(Ids.Session), SessionState.Opened(spec, now, sessions.DefaultLifetime)))
                 .ToList();

@@ -323,12 +323,7 @@ public sealed class SessionGrain(
     /// </summary>
     private async Task SettleCredit()
     {
-        var settled = state.State.Status switch
-        {
-            SessionStatus.Approved or SessionStatus.Denied => CreditState.Charged,
-            SessionStatus.Expired => CreditState.Released,
-            _ => CreditState.Reserved,
-        };
+        var settled = Settled(state.State.Status);
         if (settled == CreditState.Reserved || state.State.Credit != CreditState.Reserved)
         {
             return;
@@ -358,8 +353,17 @@ public sealed class SessionGrain(
         }
     }
 
+    // An event shows the session as the API answers the call that raised it: a decision or an
+    // expiry with its credit settled, which happens right after the state write that carries the event.
     private void Raise(string type) =>
-        state.State.Outbox.Add(PendingEvent.Raise(type, Spec.AccountId, Id, time.GetUtcNow(), Info()));
+        state.State.Outbox.Add(PendingEvent.Raise(type, Spec.AccountId, Id, time.GetUtcNow(), Info() with { Credit = Settled(state.State.Status) }));
+
+    private static CreditState Settled(SessionStatus status) => status switch
+    {
+        SessionStatus.Approved or SessionStatus.Denied => CreditState.Charged,
+        SessionStatus.Expired => CreditState.Released,
+        _ => CreditState.Reserved,
+    };
 
     private async Task<bool> Publish()
     {

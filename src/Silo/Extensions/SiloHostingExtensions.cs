@@ -1,4 +1,5 @@
 using MagicLink.Api.Sharing;
+using MagicLink.Api.Webhooks;
 using MagicLink.Grains;
 using MagicLink.Grains.Credits;
 using MagicLink.Grains.Events;
@@ -6,6 +7,7 @@ using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
 using MagicLink.Grains.Sharing;
 using MagicLink.Grains.Stats;
+using MagicLink.Grains.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -63,6 +65,7 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton<ExpiryBuckets>();
         silo.Services.AddSingleton(new SessionSettings(settings.SessionLifetime));
         silo.Services.AddSingleton<ShareTable>().AddShareDelivery();
+        silo.Services.AddWebhookDelivery().AddWebhookData();
         return silo;
     }
 }

@@ -103,7 +103,6 @@ public sealed class MagicLinkService : IAsyncDisposable
         var args = Args(new()
         {
             ["MAGICLINK_HTTP_PORT"] = port.ToString(),
-            ["MAGICLINK_PUBLIC_URL"] = $"http://127.0.0.1:{HttpPort}",
             ["MAGICLINK_ADMIN_TOKEN"] = AdminToken,
         });
         void Configure(IServiceCollection services)
@@ -220,6 +219,8 @@ public sealed class MagicLinkService : IAsyncDisposable
         settings["MAGICLINK_DB"] = Database;
         settings["MAGICLINK_CLUSTER_ID"] = ClusterId;
         settings["MAGICLINK_SERVICE_ID"] = ClusterId;
+        // Silos write URLs too (in webhooks), so every process knows the address the API serves.
+        settings["MAGICLINK_PUBLIC_URL"] = $"http://127.0.0.1:{HttpPort}";
         settings["Logging:LogLevel:Default"] = "Warning";
         foreach (var (key, value) in _extra)
         {

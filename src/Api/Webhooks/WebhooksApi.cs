@@ -1,0 +1,249 @@
+using System.Globalization;
+using MagicLink.Api.Access;
+using MagicLink.Api.Extensions;
+using MagicLink.Api.Links;
+using MagicLink.Grains;
+using MagicLink.Grains.Webhooks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MagicLink.Api.Webhooks;
+
+/// <summary>What every webhook route takes from the request and the host.</summary>
+public sealed record WebhookServices(HttpContext Http, IGrainFactory Grains, IOptions<WebhookOptions> Options, NpgsqlDataSource Database)
+{
+    public DateTimeOffset Now() => Http.RequestServices.GetRequiredKeyedService<TimeProvider>(Clock.Key).GetUtcNow();
+
+    /// <summary>The endpoint when it exists and belongs to the caller's account; another account's is simply not found.</summary>
+    public async Task<WebhookEndpointInfo?> OwnedAsync(string id) =>
+        Ids.IsValid(id, WebhookIds.Endpoint) && await Grains.GetGrain<IWebhookEndpointGrain>(id).Get() is { } endpoint
+            && endpoint.AccountId == Http.AccountId()
+            ? endpoint
+            : null;
+}
+
+public sealed record PageQuery(string? Limit, string? Cursor);
+
+public static class WebhooksApi
+{
+    private const int MaxUrl = 2048;
+    private const int MaxDescription = 500;
+    private const int DefaultPage = 20;
+    private const int MaxPage = 100;
+
+    /// <summary>Webhook endpoints of the account under <c>/api/v1/webhook-endpoints</c> (CONTRACT, "Webhooks").</summary>
+    public static RouteGroupBuilder MapWebhooksApi(this RouteGroupBuilder api)
+    {
+        var endpoints = api.MapGroup("/webhook-endpoints").WithTags("Webhooks");
+        endpoints.MapPost("/", Create).WithSummary("Adds an endpoint; the answer carries its signing secret.");
+        endpoints.MapGet("/", List).WithSummary("The account's endpoints, newest first.");
+        endpoints.MapGet("/{id}", Get).WithSummary("One endpoint, without its secret.");
+        endpoints.MapPatch("/{id}", Change).WithSummary("Changes url, events, description or enabled; enabling clears past failures.");
+        endpoints.MapDelete("/{id}", Delete).WithSummary("Removes the endpoint and its delivery log.");
+        endpoints.MapGet("/{id}/secret", Secret).WithSummary("The signing secrets: the current one, and the previous one for 24 h after a rotation.");
+        endpoints.MapPost("/{id}/rotate-secret", RotateSecret).WithSummary("A new secret; the old one keeps signing beside it for 24 h.");
+        endpoints.MapPost("/{id}/test", SendTest).WithSummary("Queues a webhook.test delivery to this endpoint.");
+        endpoints.MapGet("/{id}/deliveries", Deliveries).WithSummary("Deliveries, newest first, with every attempt.");
+        endpoints.MapPost("/{id}/deliveries/{deliveryId}/retry", Retry).WithSummary("Sends the delivery again now, keeping its webhook-id.");
+        return api;
+    }
+
+    private static async Task<Results<Created<WebhookEndpointView>, ProblemHttpResult>> Create([AsParameters] WebhookServices services)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<WebhookEndpointRequest>(services.Http);
+        if (problem is not null)
+        {
+            return Problem(problem);
+        }
+
+        var check = new Validation();
+        var url = Url(check, body!.Url, services.Options.Value, required: true);
+        IReadOnlyList<string> events = Events(check, body.Events) ?? [.. WebhookEvents.All];
+        var description = check.Text("description", body.Description, 0, MaxDescription, required: false) ?? "";
+        if (!check.IsValid)
+        {
+            return Problem(check.Problem());
+        }
+
+        var id = Ids.New(WebhookIds.Endpoint);
+        var endpoint = await services.Grains.GetGrain<IWebhookEndpointGrain>(id).Create(
+            new NewWebhookEndpoint(services.Http.AccountId(), url!, events, description, body.Enabled ?? true));
+        return TypedResults.Created($"/api/v1/webhook-endpoints/{id}", WebhookEndpointView.From(endpoint, withSecret: true));
+    }
+
+    private static async Task<Ok<Page<WebhookEndpointView>>> List([AsParameters] WebhookServices services)
+    {
+        await using var command = services.Database.CreateCommand(
+            "SELECT id FROM webhook_endpoints WHERE account_id = $1 ORDER BY created_at DESC, id DESC");
+        command.Parameters.Add(new NpgsqlParameter { Value = services.Http.AccountId() });
+        var ids = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        var endpoints = await Task.WhenAll(ids.Select(id => services.Grains.GetGrain<IWebhookEndpointGrain>(id).Get()));
+        return TypedResults.Ok(new Page<WebhookEndpointView>(endpoints.OfType<WebhookEndpointInfo>().Select(e => WebhookEndpointView.From(e)).ToList(), null));
+    }
+
+    private static async Task<Results<Ok<WebhookEndpointView>, ProblemHttpResult>> Get(string id, [AsParameters] WebhookServices services) =>
+        await services.OwnedAsync(id) is { } endpoint ? TypedResults.Ok(WebhookEndpointView.From(endpoint)) : NotFound();
+
+    private static async Task<Results<Ok<WebhookEndpointView>, ProblemHttpResult>> Change(string id, [AsParameters] WebhookServices services)
+    {
+        if (await services.OwnedAsync(id) is null)
+        {
+            return NotFound();
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync<WebhookEndpointRequest>(services.Http);
+        if (problem is not null)
+        {
+            return Problem(problem);
+        }
+
+        var check = new Validation();
+        var change = new WebhookEndpointChange(
+            Url(check, body!.Url, services.Options.Value, required: false),
+            Events(check, body.Events),
+            check.Text("description", body.Description, 0, MaxDescription, required: false),
+            body.Enabled);
+        if (!check.IsValid)
+        {
+            return Problem(check.Problem());
+        }
+
+        var changed = await services.Grains.GetGrain<IWebhookEndpointGrain>(id).Change(change);
+        return changed is null ? NotFound() : TypedResults.Ok(WebhookEndpointView.From(changed));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, [AsParameters] WebhookServices services)
+    {
+        if (await services.OwnedAsync(id) is null)
+        {
+            return NotFound();
+        }
+
+        await services.Grains.GetGrain<IWebhookEndpointGrain>(id).Delete();
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<WebhookSecretView>, ProblemHttpResult>> Secret(string id, [AsParameters] WebhookServices services) =>
+        await services.OwnedAsync(id) is { } endpoint ? TypedResults.Ok(WebhookSecretView.From(endpoint, services.Now())) : NotFound();
+
+    private static async Task<Results<Ok<WebhookSecretView>, ProblemHttpResult>> RotateSecret(string id, [AsParameters] WebhookServices services)
+    {
+        if (await services.OwnedAsync(id) is null)
+        {
+            return NotFound();
+        }
+
+        var rotated = await services.Grains.GetGrain<IWebhookEndpointGrain>(id).RotateSecret();
+        return rotated is null ? NotFound() : TypedResults.Ok(WebhookSecretView.From(rotated, services.Now()));
+    }
+
+    private static async Task<Results<Accepted<WebhookDeliveryQueued>, ProblemHttpResult>> SendTest(string id, [AsParameters] WebhookServices services)
+    {
+        if (await services.OwnedAsync(id) is null)
+        {
+            return NotFound();
+        }
+
+        return await services.Grains.GetGrain<IWebhookEndpointGrain>(id).SendTest() is { } deliveryId
+            ? TypedResults.Accepted($"/api/v1/webhook-endpoints/{id}/deliveries", new WebhookDeliveryQueued(deliveryId))
+            : NotFound();
+    }
+
+    private static async Task<Results<Ok<Page<WebhookDeliveryView>>, ProblemHttpResult>> Deliveries(
+        string id, [AsParameters] PageQuery page, [AsParameters] WebhookServices services)
+    {
+        var check = new Validation();
+        var limit = DefaultPage;
+        if (page.Limit is not null && (!int.TryParse(page.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxPage))
+        {
+            check.Add("limit", $"limit must be a whole number from 1 to {MaxPage}.");
+        }
+
+        if (!WebhookDeliveryLog.TryParseCursor(page.Cursor, out var before))
+        {
+            check.Add("cursor", "cursor is not one this API handed out.");
+        }
+
+        if (await services.OwnedAsync(id) is null)
+        {
+            return NotFound();
+        }
+
+        return check.IsValid
+            ? TypedResults.Ok(await WebhookDeliveryLog.ReadAsync(services.Database, id, limit, before))
+            : Problem(check.Problem());
+    }
+
+    private static async Task<Results<Accepted<WebhookDeliveryQueued>, ProblemHttpResult>> Retry(
+        string id, string deliveryId, [AsParameters] WebhookServices services)
+    {
+        if (await services.OwnedAsync(id) is null)
+        {
+            return NotFound();
+        }
+
+        if (!WebhookIds.IsDelivery(deliveryId) || !await services.Grains.GetGrain<IWebhookEndpointGrain>(id).Retry(deliveryId))
+        {
+            return Problem(Problems.NotFound("delivery of this endpoint"));
+        }
+
+        return TypedResults.Accepted($"/api/v1/webhook-endpoints/{id}/deliveries", new WebhookDeliveryQueued(deliveryId));
+    }
+
+    private static string? Url(Validation check, string? value, WebhookOptions options, bool required)
+    {
+        var url = check.Text("url", value, 1, MaxUrl, required);
+        if (url is not null && WebhookAddresses.Refusal(url, options.AllowPrivate) is { } refusal)
+        {
+            check.Add("url", refusal);
+            return null;
+        }
+
+        return url;
+    }
+
+    /// <summary>The subscribed event names, or null when the request left them out (all of them, on creation).</summary>
+    private static List<string>? Events(Validation check, IReadOnlyList<string>? events)
+    {
+        if (events is null)
+        {
+            return null;
+        }
+
+        if (events.Count == 0)
+        {
+            check.Add("events", "events must name at least one event; leave it out to receive all of them.");
+            return null;
+        }
+
+        var unknown = events.Where(e => !WebhookEvents.All.Contains(e)).ToList();
+        if (unknown.Count > 0)
+        {
+            check.Add("events", $"events has unknown names ({string.Join(", ", unknown.Take(5).Select(e => e is null ? "null" : Shorten(e)))}); known: {string.Join(", ", WebhookEvents.All)}.");
+            return null;
+        }
+
+        return events.Distinct().ToList();
+    }
+
+    private static string Shorten(string name) => Validation.IsPlainText(name) && name.Length <= 40 ? $"'{name}'" : "(unprintable)";
+
+    private static ProblemHttpResult NotFound() => Problem(Problems.NotFound("webhook endpoint"));
+
+    // The shared validation and body helpers answer IResult; every one of them is a problem.
+    private static ProblemHttpResult Problem(IResult result) => result switch
+    {
+        ProblemHttpResult problem => problem,
+        ValidationProblem validation => TypedResults.Problem(validation.ProblemDetails),
+        _ => throw new InvalidOperationException($"{result.GetType().Name} is not a problem answer."),
+    };
+}

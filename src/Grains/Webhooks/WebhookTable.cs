@@ -1,0 +1,220 @@
+using MagicLink.Grains.Events;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MagicLink.Grains.Webhooks;
+
+/// <summary>A delivery an endpoint's grain has claimed to send.</summary>
+public sealed record DueDelivery(string Id, string EventId, string Type, DateTimeOffset OccurredAt, string Payload, DateTimeOffset CreatedAt, int Attempts);
+
+/// <summary>What one attempt came to, and what the delivery does next.</summary>
+public sealed record AttemptRecord(
+    string DeliveryId, DateTimeOffset At, int? StatusCode, int DurationMs, string? Error, bool Delivered, DateTimeOffset? NextAttemptAt);
+
+/// <summary>
+/// The webhook rows (schema 0011). An endpoint's row is its grain's state; deliveries and their
+/// attempts are the queue and the log.
+/// </summary>
+public sealed class WebhookTable(NpgsqlDataSource database)
+{
+    private const string EndpointColumns =
+        "id, account_id, url, events, description, enabled, disabled_reason, secret, previous_secret, previous_secret_until, failing_since, created_at";
+
+    public async Task<WebhookEndpointInfo?> FindAsync(string endpointId)
+    {
+        await using var command = database.CreateCommand($"SELECT {EndpointColumns} FROM webhook_endpoints WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = endpointId });
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? ReadEndpoint(reader) : null;
+    }
+
+    /// <summary>Inserts the endpoint unless its id exists; answers what is stored either way.</summary>
+    public async Task<WebhookEndpointInfo> CreateAsync(WebhookEndpointInfo endpoint)
+    {
+        await using var command = database.CreateCommand(
+            $"""
+            INSERT INTO webhook_endpoints ({EndpointColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            ON CONFLICT (id) DO NOTHING
+            """);
+        AddEndpoint(command, endpoint);
+        await command.ExecuteNonQueryAsync();
+        return (await FindAsync(endpoint.Id))!;
+    }
+
+    public async Task UpdateAsync(WebhookEndpointInfo endpoint)
+    {
+        await using var command = database.CreateCommand(
+            """
+            UPDATE webhook_endpoints SET url = $3, events = $4, description = $5, enabled = $6, disabled_reason = $7, secret = $8,
+                previous_secret = $9, previous_secret_until = $10, failing_since = $11
+            WHERE id = $1 AND account_id = $2 AND created_at = $12
+            """);
+        AddEndpoint(command, endpoint);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Turns the endpoint off and raises <see cref="WebhookEvents.EndpointDisabled"/>, in one transaction.</summary>
+    public async Task DisableAsync(WebhookEndpointInfo disabled, DateTimeOffset now)
+    {
+        await using var batch = database.CreateBatch();
+        var update = new NpgsqlBatchCommand("UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2 WHERE id = $1");
+        update.Parameters.Add(new NpgsqlParameter { Value = disabled.Id });
+        update.Parameters.Add(new NpgsqlParameter { Value = disabled.DisabledReason });
+        batch.BatchCommands.Add(update);
+        var raised = PendingEvent.Raise(WebhookEvents.EndpointDisabled, disabled.AccountId, disabled.Id, now,
+            new { disabled.Id, disabled.Url, disabled.DisabledReason, disabled.FailingSince });
+        var insert = new NpgsqlBatchCommand(
+            "INSERT INTO events (id, account_id, type, subject_id, occurred_at, payload) VALUES ($1, $2, $3, $4, $5, $6)");
+        insert.Parameters.Add(new NpgsqlParameter { Value = raised.Id });
+        insert.Parameters.Add(new NpgsqlParameter { Value = raised.AccountId });
+        insert.Parameters.Add(new NpgsqlParameter { Value = raised.Type });
+        insert.Parameters.Add(new NpgsqlParameter { Value = raised.SubjectId });
+        insert.Parameters.Add(new NpgsqlParameter { Value = raised.OccurredAt });
+        insert.Parameters.Add(new NpgsqlParameter { Value = raised.Payload, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        batch.BatchCommands.Add(insert);
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    public async Task<bool> DeleteAsync(string endpointId)
+    {
+        await using var command = database.CreateCommand("DELETE FROM webhook_endpoints WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = endpointId });
+        return await command.ExecuteNonQueryAsync() == 1;
+    }
+
+    /// <summary>A delivery that does not come from the outbox (the test event); answers its id.</summary>
+    public async Task<string> AddDeliveryAsync(string endpointId, string type, string payload, DateTimeOffset now)
+    {
+        var id = WebhookIds.NewDelivery();
+        await using var command = database.CreateCommand(
+            """
+            INSERT INTO webhook_deliveries (id, endpoint_id, event_id, type, occurred_at, payload, created_at, status, next_attempt_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $5, 'pending', $5)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = endpointId });
+        command.Parameters.Add(new NpgsqlParameter { Value = "evt_" + Guid.NewGuid().ToString("N") });
+        command.Parameters.Add(new NpgsqlParameter { Value = type });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        command.Parameters.Add(new NpgsqlParameter { Value = payload, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        await command.ExecuteNonQueryAsync();
+        return id;
+    }
+
+    /// <summary>Makes a delivery of the endpoint due now, whatever its state; false when it has no such delivery.</summary>
+    public async Task<bool> RetryAsync(string endpointId, string deliveryId, DateTimeOffset now)
+    {
+        await using var command = database.CreateCommand(
+            """
+            UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $3, claimed_until = NULL
+            WHERE id = $1 AND endpoint_id = $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = deliveryId });
+        command.Parameters.Add(new NpgsqlParameter { Value = endpointId });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        return await command.ExecuteNonQueryAsync() == 1;
+    }
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due deliveries of the endpoint until <paramref name="claimUntil"/>,
+    /// oldest first. Rows another activation claimed are skipped, not waited for.
+    /// </summary>
+    public async Task<List<DueDelivery>> ClaimDueAsync(string endpointId, DateTimeOffset now, int limit, DateTimeOffset claimUntil)
+    {
+        await using var command = database.CreateCommand(
+            """
+            UPDATE webhook_deliveries d SET claimed_until = $4
+            FROM (SELECT id FROM webhook_deliveries
+                  WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2)
+                  ORDER BY next_attempt_at, seq
+                  LIMIT $3
+                  FOR UPDATE SKIP LOCKED) due
+            WHERE d.id = due.id
+            RETURNING d.id, d.event_id, d.type, d.occurred_at, d.payload::text, d.created_at, d.attempts, d.seq
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = endpointId });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = claimUntil });
+        var due = new List<(long Seq, DueDelivery Delivery)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            due.Add((reader.GetInt64(7), new DueDelivery(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6))));
+        }
+
+        return due.OrderBy(d => d.Seq).Select(d => d.Delivery).ToList();
+    }
+
+    /// <summary>Logs the attempt and moves the delivery on (delivered, due again later, or given up), in one transaction.</summary>
+    public async Task RecordAsync(AttemptRecord attempt)
+    {
+        await using var batch = database.CreateBatch();
+        var log = new NpgsqlBatchCommand(
+            "INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, duration_ms, error) VALUES ($1, $2, $3, $4, $5)");
+        log.Parameters.Add(new NpgsqlParameter { Value = attempt.DeliveryId });
+        log.Parameters.Add(new NpgsqlParameter { Value = attempt.At });
+        log.Parameters.Add(new NpgsqlParameter { Value = (object?)attempt.StatusCode ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        log.Parameters.Add(new NpgsqlParameter { Value = attempt.DurationMs });
+        log.Parameters.Add(new NpgsqlParameter { Value = (object?)attempt.Error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        batch.BatchCommands.Add(log);
+        var move = new NpgsqlBatchCommand(
+            """
+            UPDATE webhook_deliveries SET attempts = attempts + 1, status = $2, next_attempt_at = $3, claimed_until = NULL
+            WHERE id = $1
+            """);
+        move.Parameters.Add(new NpgsqlParameter { Value = attempt.DeliveryId });
+        move.Parameters.Add(new NpgsqlParameter { Value = attempt.Delivered ? "delivered" : attempt.NextAttemptAt is null ? "failed" : "pending" });
+        move.Parameters.Add(new NpgsqlParameter { Value = (object?)attempt.NextAttemptAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        batch.BatchCommands.Add(move);
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The outbox relay's step: up to <paramref name="limit"/> events into deliveries (schema 0011, webhook_fan_out).</summary>
+    public async Task<(int EventsRead, string[] Endpoints)> FanOutAsync(int limit, DateTimeOffset now)
+    {
+        await using var command = database.CreateCommand("SELECT events_read, endpoint_ids FROM webhook_fan_out($1, $2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt32(0), reader.GetFieldValue<string[]>(1));
+    }
+
+    /// <summary>Enabled endpoints with a delivery due and not being sent: retries come due this way.</summary>
+    public async Task<List<string>> DueEndpointsAsync(DateTimeOffset now)
+    {
+        await using var command = database.CreateCommand(
+            """
+            SELECT w.id FROM webhook_endpoints w
+            WHERE w.enabled AND EXISTS (
+                SELECT 1 FROM webhook_deliveries d
+                WHERE d.endpoint_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= $1 AND (d.claimed_until IS NULL OR d.claimed_until < $1))
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        return await command.ReadTextColumnAsync();
+    }
+
+    private static void AddEndpoint(NpgsqlCommand command, WebhookEndpointInfo e)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = e.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = e.AccountId });
+        command.Parameters.Add(new NpgsqlParameter { Value = e.Url });
+        command.Parameters.Add(new NpgsqlParameter { Value = e.Events.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = e.Description });
+        command.Parameters.Add(new NpgsqlParameter { Value = e.Enabled });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)e.DisabledReason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = e.Secret });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)e.PreviousSecret ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)e.PreviousSecretUntil ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)e.FailingSince ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = e.CreatedAt });
+    }
+
+    private static WebhookEndpointInfo ReadEndpoint(NpgsqlDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<string[]>(3), r.GetString(4), r.GetBoolean(5),
+        r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8),
+        r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9), r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10),
+        r.GetFieldValue<DateTimeOffset>(11));
+}
