@@ -21,7 +21,7 @@ public static class AccountSelfServiceApi
         return api;
     }
 
-    private static async Task<Results<Ok<ApiCredentials>, ProblemHttpResult>> RotateSecret(HttpContext http, IGrainFactory grains) =>
+    private static async Task<Results<Ok<ApiCredentials>, NotFoundProblem>> RotateSecret(HttpContext http, IGrainFactory grains) =>
         await grains.GetGrain<IAccountGrain>(http.AccountId()).RotateApiSecret() is { } credentials
             ? TypedResults.Ok(credentials)
             : Problems.NotFound("account");

@@ -1,11 +1,11 @@
 using System.Globalization;
 using MagicLink.Api.Access;
 using MagicLink.Api.Extensions;
-using MagicLink.Api.Links;
 using MagicLink.Grains;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sharing;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace MagicLink.Api.Sharing;
 
@@ -37,17 +37,18 @@ public static class SharingApi
         return api;
     }
 
-    private static async Task<Results<Accepted<ShareAccepted>, ProblemHttpResult>> Share(
-        string id, HttpContext http, [AsParameters] SharingServices services)
+    private static async Task<Results<Accepted<ShareAccepted>, ValidationProblem, BodyProblem, NotFoundProblem, ConflictProblem, ProblemHttpResult>> Share(
+        string id, JsonBody<ShareRequest> request, [FromHeader(Name = Idempotency.Header)] string? idempotencyHeader, HttpContext http,
+        [AsParameters] SharingServices services)
     {
-        var (body, problem) = await JsonBody.ReadAsync<ShareRequest>(http);
-        if (problem is not null)
+        if (request.Problem is { } refused)
         {
-            return Typed(problem);
+            return refused;
         }
 
+        var body = request.Value!;
         var check = new Validation();
-        ShareChannel? channel = body!.Channel switch
+        ShareChannel? channel = body.Channel switch
         {
             "email" => ShareChannel.Email,
             "sms" => ShareChannel.Sms,
@@ -71,26 +72,26 @@ public static class SharingApi
         }
 
         var message = Message(check, body.Message);
-        var idempotencyKey = check.IdempotencyKey(http.Request);
+        var idempotencyKey = check.IdempotencyKey(idempotencyHeader);
         if (!check.IsValid)
         {
-            return Typed(check.Problem());
+            return check.Problem();
         }
 
         var accountId = http.AccountId();
-        if (await LinksApi.FindOwnedAsync(services.Grains, id, accountId) is not { } link)
+        if (await services.Links.FindOwnedAsync(accountId, id) is not { } link)
         {
-            return Typed(Problems.NotFound("link"));
+            return Problems.NotFound("link");
         }
 
         if (link.Status != LinkStatus.Active)
         {
-            return Typed(Problems.Conflict($"The link is {Wire.Name(link.Status)}: only an active link can be shared."));
+            return new ConflictProblem($"The link is {Wire.Name(link.Status)}: only an active link can be shared.");
         }
 
         var share = new NewShare(
-            await services.Tokens.NewIdAsync(Ids.Share, accountId, idempotencyKey), accountId, link.Id, channel!.Value, to!, message,
-            link.Name, await LinksApi.Url(link, services.Tokens, services.Settings), link.Language);
+            await services.Ids.NewAsync(Ids.Share, accountId, idempotencyKey), accountId, link.Id, channel!.Value, to!, message,
+            link.Name, await services.Links.UrlAsync(link), link.Language);
         var acceptance = await services.Grains.GetGrain<IShareOutboxGrain>(accountId).Enqueue(share);
         if (acceptance.RetryAfter is { } wait)
         {
@@ -102,7 +103,7 @@ public static class SharingApi
 
         if (acceptance.Conflict)
         {
-            return Typed(Problems.Conflict("This Idempotency-Key was already used for a different send."));
+            return new ConflictProblem("This Idempotency-Key was already used for a different send.");
         }
 
         return TypedResults.Accepted($"/api/v1/links/{link.Id}/shares",
@@ -137,19 +138,19 @@ public static class SharingApi
         return text.Length == 0 ? null : text;
     }
 
-    private static async Task<Results<Ok<Page<ShareView>>, ProblemHttpResult>> Shares(
+    private static async Task<Results<Ok<Page<ShareView>>, ValidationProblem, NotFoundProblem>> Shares(
         string id, string? limit, string? cursor, HttpContext http, [AsParameters] SharingServices services)
     {
         var accountId = http.AccountId();
-        if (await LinksApi.FindOwnedAsync(services.Grains, id, accountId) is null)
+        if (await services.Links.FindOwnedAsync(accountId, id) is null)
         {
-            return Typed(Problems.NotFound("link"));
+            return Problems.NotFound("link");
         }
 
         var (paging, problem) = Paging.Parse(limit, cursor);
         if (problem is not null)
         {
-            return Typed(problem);
+            return problem;
         }
 
         var (ids, next) = await paging!.QueryAsync(services.Database,
@@ -157,31 +158,23 @@ public static class SharingApi
         return TypedResults.Ok(new Page<ShareView>(await ShareLog.ReadAsync(services.Database, ids), next));
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PosterOf(
+    private static async Task<Results<FileContentHttpResult, ValidationProblem, NotFoundProblem>> PosterOf(
         string id, HttpContext http, [AsParameters] PosterRequest request, [AsParameters] SharingServices services)
     {
         if (request.Format is not (null or "pdf" or "png"))
         {
-            return Typed(Problems.Validation("format", "format must be pdf or png."));
+            return Problems.Validation("format", "format must be pdf or png.");
         }
 
-        if (await LinksApi.FindOwnedAsync(services.Grains, id, http.AccountId()) is not { } link)
+        if (await services.Links.FindOwnedAsync(http.AccountId(), id) is not { } link)
         {
-            return Typed(Problems.NotFound("link"));
+            return Problems.NotFound("link");
         }
 
-        var content = new PosterContent(link.Name, await LinksApi.Url(link, services.Tokens, services.Settings),
+        var content = new PosterContent(link.Name, await services.Links.UrlAsync(link),
             ShareTexts.For(link.Language).PosterInstruction);
         return request.Format == "png"
             ? TypedResults.File(Poster.Png(content), "image/png", $"{link.Id}-poster.png")
             : TypedResults.File(Poster.Pdf(content), "application/pdf", $"{link.Id}-poster.pdf");
     }
-
-    // The shared refusals are built as IResult; each is a problem+json result underneath.
-    private static ProblemHttpResult Typed(IResult problem) => problem switch
-    {
-        ProblemHttpResult typed => typed,
-        ValidationProblem validation => TypedResults.Problem(validation.ProblemDetails),
-        _ => throw new InvalidOperationException($"{problem.GetType().Name} is not a problem answer."),
-    };
 }

@@ -1,3 +1,4 @@
+using MagicLink.Api.Application;
 using MagicLink.Api.Extensions;
 using MagicLink.Api.Redeem;
 using MagicLink.Grains.Sharing;
@@ -31,13 +32,13 @@ public sealed record ShareView(
 public sealed record PosterRequest([FromQuery(Name = "format")] string? Format);
 
 /// <summary>What the sharing endpoints take from the container.</summary>
-public sealed class SharingServices(IGrainFactory grains, UrlTokens tokens, ApiSettings settings, NpgsqlDataSource database)
+public sealed class SharingServices(IGrainFactory grains, LinkQueries links, IdempotentIds ids, NpgsqlDataSource database)
 {
     public IGrainFactory Grains { get; } = grains;
 
-    public UrlTokens Tokens { get; } = tokens;
+    public LinkQueries Links { get; } = links;
 
-    public ApiSettings Settings { get; } = settings;
+    public IdempotentIds Ids { get; } = ids;
 
     public NpgsqlDataSource Database { get; } = database;
 }

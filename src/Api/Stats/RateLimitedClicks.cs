@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MagicLink.Api.Application;
 using MagicLink.Api.Extensions;
 using MagicLink.Api.Redeem;
 using MagicLink.Grains;

@@ -31,7 +31,7 @@ public static class StatsApi
         return api;
     }
 
-    private static async Task<Results<Ok<FunnelView>, ProblemHttpResult>> GetLinkStats(string id, HttpContext http, FunnelQueries funnels) =>
+    private static async Task<Results<Ok<FunnelView>, NotFoundProblem>> GetLinkStats(string id, HttpContext http, FunnelQueries funnels) =>
         Ids.IsValid(id, Ids.Link) && await funnels.LinkAsync(http.AccountId(), id) is { } funnel
             ? TypedResults.Ok(funnel)
             : Problems.NotFound("link");

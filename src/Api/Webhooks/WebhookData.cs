@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MagicLink.Api.Application;
 using MagicLink.Api.Extensions;
 using MagicLink.Api.Links;
 using MagicLink.Api.Redeem;

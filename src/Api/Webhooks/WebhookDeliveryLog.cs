@@ -1,4 +1,5 @@
 using System.Globalization;
+using MagicLink.Api.Extensions;
 using MagicLink.Api.Links;
 using Npgsql;
 

@@ -1,4 +1,4 @@
-using MagicLink.Api.Redeem;
+using MagicLink.Api.Application;
 using MagicLink.Grains.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -20,6 +20,7 @@ public static class WebhookHosting
     public static IServiceCollection AddWebhookData(this IServiceCollection services)
     {
         services.AddWebhookOptions();
+        services.TryAddSingleton<AppKeys>();
         services.TryAddSingleton<UrlTokens>();
         services.AddSingleton<IWebhookData, WebhookData>();
         return services;

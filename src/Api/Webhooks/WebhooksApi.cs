@@ -49,21 +49,22 @@ public static class WebhooksApi
         return api;
     }
 
-    private static async Task<Results<Created<WebhookEndpointView>, ProblemHttpResult>> Create([AsParameters] WebhookServices services)
+    private static async Task<Results<Created<WebhookEndpointView>, ValidationProblem, BodyProblem>> Create(
+        JsonBody<WebhookEndpointRequest> request, [AsParameters] WebhookServices services)
     {
-        var (body, problem) = await JsonBody.ReadAsync<WebhookEndpointRequest>(services.Http);
-        if (problem is not null)
+        if (request.Problem is { } refused)
         {
-            return Problem(problem);
+            return refused;
         }
 
+        var body = request.Value!;
         var check = new Validation();
-        var url = Url(check, body!.Url, services.Options.Value, required: true);
+        var url = Url(check, body.Url, services.Options.Value, required: true);
         IReadOnlyList<string> events = Events(check, body.Events) ?? [.. WebhookEvents.All];
         var description = check.Text("description", body.Description, 0, MaxDescription, required: false) ?? "";
         if (!check.IsValid)
         {
-            return Problem(check.Problem());
+            return check.Problem();
         }
 
         var id = Ids.New(WebhookIds.Endpoint);
@@ -90,38 +91,39 @@ public static class WebhooksApi
         return TypedResults.Ok(new Page<WebhookEndpointView>(endpoints.OfType<WebhookEndpointInfo>().Select(e => WebhookEndpointView.From(e)).ToList(), null));
     }
 
-    private static async Task<Results<Ok<WebhookEndpointView>, ProblemHttpResult>> Get(string id, [AsParameters] WebhookServices services) =>
+    private static async Task<Results<Ok<WebhookEndpointView>, NotFoundProblem>> Get(string id, [AsParameters] WebhookServices services) =>
         await services.OwnedAsync(id) is { } endpoint ? TypedResults.Ok(WebhookEndpointView.From(endpoint)) : NotFound();
 
-    private static async Task<Results<Ok<WebhookEndpointView>, ProblemHttpResult>> Change(string id, [AsParameters] WebhookServices services)
+    private static async Task<Results<Ok<WebhookEndpointView>, ValidationProblem, BodyProblem, NotFoundProblem>> Change(
+        string id, JsonBody<WebhookEndpointRequest> request, [AsParameters] WebhookServices services)
     {
         if (await services.OwnedAsync(id) is null)
         {
             return NotFound();
         }
 
-        var (body, problem) = await JsonBody.ReadAsync<WebhookEndpointRequest>(services.Http);
-        if (problem is not null)
+        if (request.Problem is { } refused)
         {
-            return Problem(problem);
+            return refused;
         }
 
+        var body = request.Value!;
         var check = new Validation();
         var change = new WebhookEndpointChange(
-            Url(check, body!.Url, services.Options.Value, required: false),
+            Url(check, body.Url, services.Options.Value, required: false),
             Events(check, body.Events),
             check.Text("description", body.Description, 0, MaxDescription, required: false),
             body.Enabled);
         if (!check.IsValid)
         {
-            return Problem(check.Problem());
+            return check.Problem();
         }
 
         var changed = await services.Grains.GetGrain<IWebhookEndpointGrain>(id).Change(change);
         return changed is null ? NotFound() : TypedResults.Ok(WebhookEndpointView.From(changed));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, [AsParameters] WebhookServices services)
+    private static async Task<Results<NoContent, NotFoundProblem>> Delete(string id, [AsParameters] WebhookServices services)
     {
         if (await services.OwnedAsync(id) is null)
         {
@@ -132,10 +134,10 @@ public static class WebhooksApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<WebhookSecretView>, ProblemHttpResult>> Secret(string id, [AsParameters] WebhookServices services) =>
+    private static async Task<Results<Ok<WebhookSecretView>, NotFoundProblem>> Secret(string id, [AsParameters] WebhookServices services) =>
         await services.OwnedAsync(id) is { } endpoint ? TypedResults.Ok(WebhookSecretView.From(endpoint, services.Now())) : NotFound();
 
-    private static async Task<Results<Ok<WebhookSecretView>, ProblemHttpResult>> RotateSecret(string id, [AsParameters] WebhookServices services)
+    private static async Task<Results<Ok<WebhookSecretView>, NotFoundProblem>> RotateSecret(string id, [AsParameters] WebhookServices services)
     {
         if (await services.OwnedAsync(id) is null)
         {
@@ -146,7 +148,7 @@ public static class WebhooksApi
         return rotated is null ? NotFound() : TypedResults.Ok(WebhookSecretView.From(rotated, services.Now()));
     }
 
-    private static async Task<Results<Accepted<WebhookDeliveryQueued>, ProblemHttpResult>> SendTest(string id, [AsParameters] WebhookServices services)
+    private static async Task<Results<Accepted<WebhookDeliveryQueued>, NotFoundProblem>> SendTest(string id, [AsParameters] WebhookServices services)
     {
         if (await services.OwnedAsync(id) is null)
         {
@@ -158,7 +160,7 @@ public static class WebhooksApi
             : NotFound();
     }
 
-    private static async Task<Results<Ok<Page<WebhookDeliveryView>>, ProblemHttpResult>> Deliveries(
+    private static async Task<Results<Ok<Page<WebhookDeliveryView>>, ValidationProblem, NotFoundProblem>> Deliveries(
         string id, [AsParameters] PageQuery page, [AsParameters] WebhookServices services)
     {
         var check = new Validation();
@@ -178,12 +180,15 @@ public static class WebhooksApi
             return NotFound();
         }
 
-        return check.IsValid
-            ? TypedResults.Ok(await WebhookDeliveryLog.ReadAsync(services.Database, id, limit, before))
-            : Problem(check.Problem());
+        if (!check.IsValid)
+        {
+            return check.Problem();
+        }
+
+        return TypedResults.Ok(await WebhookDeliveryLog.ReadAsync(services.Database, id, limit, before));
     }
 
-    private static async Task<Results<Accepted<WebhookDeliveryQueued>, ProblemHttpResult>> Retry(
+    private static async Task<Results<Accepted<WebhookDeliveryQueued>, NotFoundProblem>> Retry(
         string id, string deliveryId, [AsParameters] WebhookServices services)
     {
         if (await services.OwnedAsync(id) is null)
@@ -193,7 +198,7 @@ public static class WebhooksApi
 
         if (!WebhookIds.IsDelivery(deliveryId) || !await services.Grains.GetGrain<IWebhookEndpointGrain>(id).Retry(deliveryId))
         {
-            return Problem(Problems.NotFound("delivery of this endpoint"));
+            return Problems.NotFound("delivery of this endpoint");
         }
 
         return TypedResults.Accepted($"/api/v1/webhook-endpoints/{id}/deliveries", new WebhookDeliveryQueued(deliveryId));
@@ -237,13 +242,5 @@ public static class WebhooksApi
 
     private static string Shorten(string name) => Validation.IsPlainText(name) && name.Length <= 40 ? $"'{name}'" : "(unprintable)";
 
-    private static ProblemHttpResult NotFound() => Problem(Problems.NotFound("webhook endpoint"));
-
-    // The shared validation and body helpers answer IResult; every one of them is a problem.
-    private static ProblemHttpResult Problem(IResult result) => result switch
-    {
-        ProblemHttpResult problem => problem,
-        ValidationProblem validation => TypedResults.Problem(validation.ProblemDetails),
-        _ => throw new InvalidOperationException($"{result.GetType().Name} is not a problem answer."),
-    };
+    private static NotFoundProblem NotFound() => Problems.NotFound("webhook endpoint");
 }
