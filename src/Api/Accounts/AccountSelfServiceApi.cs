@@ -14,9 +14,9 @@ public static class AccountSelfServiceApi
     public static RouteGroupBuilder MapAccountSelfServiceApi(this RouteGroupBuilder api)
     {
         var account = api.MapGroup("/account").WithTags("Account");
-        account.MapPost("/rotate-secret", RotateSecret)
+        account.MapPost("/rotate-secret", RotateSecret).WithName("RotateOwnApiSecret")
             .WithSummary("A new API secret for the account's key, shown only in this answer; the old secret gets 401 from then on.");
-        account.MapGet("/ledger", Ledger)
+        account.MapGet("/ledger", Ledger).WithName("GetOwnLedger")
             .WithSummary("The account's credit ledger, newest first: top-ups, and the charge or release that settled each session's credit.");
         return api;
     }

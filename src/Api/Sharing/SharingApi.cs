@@ -17,23 +17,14 @@ public static class SharingApi
     public static RouteGroupBuilder MapSharingApi(this RouteGroupBuilder api)
     {
         var link = api.MapGroup("/links/{id}").WithTags("Sharing");
-        link.MapPost("/share", Share)
+        link.MapPost("/share", Share).WithName("ShareLink")
             .WithSummary("Sends the link by email or SMS. The send is stored before the 202 and delivered with retries; honours Idempotency-Key.")
-            .Accepts<ShareRequest>("application/json")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
-        link.MapGet("/shares", Shares)
-            .WithSummary("The link's sends, newest first: channel, masked recipient, status, every attempt.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        link.MapGet("/poster", PosterOf)
+        link.MapGet("/shares", Shares).WithName("ListLinkShares")
+            .WithSummary("The link's sends, newest first: channel, masked recipient, status, every attempt.");
+        link.MapGet("/poster", PosterOf).WithName("GetLinkPoster")
             .WithSummary("A printable A4 poster of the link: name, large QR code, instruction in the link's language, URL (?format=pdf|png).")
-            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf", "image/png")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf", "image/png");
         return api;
     }
 

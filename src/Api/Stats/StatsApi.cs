@@ -24,9 +24,9 @@ public static class StatsApi
     public static RouteGroupBuilder MapStatsApi(this RouteGroupBuilder api)
     {
         var stats = api.MapGroup("").WithTags("Stats");
-        stats.MapGet("/links/{id}/stats", GetLinkStats)
+        stats.MapGet("/links/{id}/stats", GetLinkStats).WithName("GetLinkStats")
             .WithSummary("The link's funnel: accepted clicks, sessions started, submitted, approved, denied, expired, and refused clicks by reason.");
-        stats.MapGet("/stats", GetAccountStats)
+        stats.MapGet("/stats", GetAccountStats).WithName("GetAccountStats")
             .WithSummary("The account's funnel over ?from=&to= (UTC dates, YYYY-MM-DD, both included; default the last 30 days), with every day.");
         return api;
     }

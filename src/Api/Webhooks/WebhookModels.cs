@@ -15,7 +15,7 @@ public sealed record WebhookEndpointView(
     string? DisabledReason,
     DateTimeOffset? FailingSince,
     DateTimeOffset CreatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Secret)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Secret = null)
 {
     /// <summary>The secret is shown when the endpoint is created; later only through <c>/secret</c>.</summary>
     public static WebhookEndpointView From(WebhookEndpointInfo e, bool withSecret = false) => new(

@@ -36,16 +36,16 @@ public static class WebhooksApi
     public static RouteGroupBuilder MapWebhooksApi(this RouteGroupBuilder api)
     {
         var endpoints = api.MapGroup("/webhook-endpoints").WithTags("Webhooks");
-        endpoints.MapPost("/", Create).WithSummary("Adds an endpoint; the answer carries its signing secret.");
-        endpoints.MapGet("/", List).WithSummary("The account's endpoints, newest first.");
-        endpoints.MapGet("/{id}", Get).WithSummary("One endpoint, without its secret.");
-        endpoints.MapPatch("/{id}", Change).WithSummary("Changes url, events, description or enabled; enabling clears past failures.");
-        endpoints.MapDelete("/{id}", Delete).WithSummary("Removes the endpoint and its delivery log.");
-        endpoints.MapGet("/{id}/secret", Secret).WithSummary("The signing secrets: the current one, and the previous one for 24 h after a rotation.");
-        endpoints.MapPost("/{id}/rotate-secret", RotateSecret).WithSummary("A new secret; the old one keeps signing beside it for 24 h.");
-        endpoints.MapPost("/{id}/test", SendTest).WithSummary("Queues a webhook.test delivery to this endpoint.");
-        endpoints.MapGet("/{id}/deliveries", Deliveries).WithSummary("Deliveries, newest first, with every attempt.");
-        endpoints.MapPost("/{id}/deliveries/{deliveryId}/retry", Retry).WithSummary("Sends the delivery again now, keeping its webhook-id.");
+        endpoints.MapPost("/", Create).WithName("CreateWebhookEndpoint").WithSummary("Adds an endpoint; the answer carries its signing secret.");
+        endpoints.MapGet("/", List).WithName("ListWebhookEndpoints").WithSummary("The account's endpoints, newest first.");
+        endpoints.MapGet("/{id}", Get).WithName("GetWebhookEndpoint").WithSummary("One endpoint, without its secret.");
+        endpoints.MapPatch("/{id}", Change).WithName("ChangeWebhookEndpoint").WithSummary("Changes url, events, description or enabled; enabling clears past failures.");
+        endpoints.MapDelete("/{id}", Delete).WithName("DeleteWebhookEndpoint").WithSummary("Removes the endpoint and its delivery log.");
+        endpoints.MapGet("/{id}/secret", Secret).WithName("GetWebhookEndpointSecret").WithSummary("The signing secrets: the current one, and the previous one for 24 h after a rotation.");
+        endpoints.MapPost("/{id}/rotate-secret", RotateSecret).WithName("RotateWebhookEndpointSecret").WithSummary("A new secret; the old one keeps signing beside it for 24 h.");
+        endpoints.MapPost("/{id}/test", SendTest).WithName("SendWebhookTest").WithSummary("Queues a webhook.test delivery to this endpoint.");
+        endpoints.MapGet("/{id}/deliveries", Deliveries).WithName("ListWebhookDeliveries").WithSummary("Deliveries, newest first, with every attempt.");
+        endpoints.MapPost("/{id}/deliveries/{deliveryId}/retry", Retry).WithName("RetryWebhookDelivery").WithSummary("Sends the delivery again now, keeping its webhook-id.");
         return api;
     }
 
