@@ -43,8 +43,12 @@ public static class DashboardAuth
         };
         options.Events.OnRedirectToLogin = context =>
         {
+            // The sign-in form takes the person back to the page they asked for; it checks that
+            // `next` is a page of the dashboard before it goes there.
             var request = context.HttpContext.Request;
-            context.Response.Redirect(SignInPage.PathFor(request.Method == HttpMethods.Get ? request.Path + request.QueryString : null));
+            context.Response.Redirect(request.Method == HttpMethods.Get
+                ? $"{Root}?next={Uri.EscapeDataString(request.Path + request.QueryString)}"
+                : Root);
             return Task.CompletedTask;
         };
     }
@@ -69,7 +73,7 @@ public static class DashboardAuth
     public static string DashboardAccountId(this HttpContext http) => http.User.AccountId();
 
     public static Task SignInAsync(HttpContext http, string accountId) =>
-        http.SignInAsync(Scheme, AccessPolicies.Ticket(accountId, Scheme).Principal);
+        http.SignInAsync(Scheme, AccountClaims.Ticket(accountId, Scheme).Principal);
 
     public static Task SignOutAsync(HttpContext http) => http.SignOutAsync(Scheme);
 }

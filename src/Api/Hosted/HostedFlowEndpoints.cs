@@ -1,5 +1,5 @@
-using MagicLink.Api.Extensions;
 using MagicLink.Api.Application;
+using MagicLink.Api.Extensions;
 using MagicLink.Grains;
 using MagicLink.Grains.Credits;
 using MagicLink.Grains.Sessions;
