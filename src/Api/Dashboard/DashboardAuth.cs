@@ -44,6 +44,8 @@ public static class DashboardAuth
         };
         options.Events.OnRedirectToLogin = context =>
         {
+            // The sign-in form takes the person back to the page they asked for; it checks that
+            // `next` is a page of the dashboard before it goes there.
             var request = context.HttpContext.Request;
             context.Response.Redirect(PathFor(request.Method == HttpMethods.Get ? request.Path + request.QueryString : null));
             return Task.CompletedTask;
@@ -70,7 +72,7 @@ public static class DashboardAuth
     public static string DashboardAccountId(this HttpContext http) => http.User.AccountId();
 
     public static Task SignInAsync(HttpContext http, string accountId) =>
-        http.SignInAsync(Scheme, AccessPolicies.Ticket(accountId, Scheme).Principal);
+        http.SignInAsync(Scheme, AccountClaims.Ticket(accountId, Scheme).Principal);
 
     public static Task SignOutAsync(HttpContext http) => http.SignOutAsync(Scheme);
 
