@@ -81,8 +81,9 @@ public sealed class WebhookRelayKeeper(IGrainFactory grains, ILogger<WebhookRela
             {
                 await grains.GetGrain<IWebhookRelayGrain>(IWebhookRelayGrain.Key).Wake();
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception e)
             {
+                // Whatever the cluster answers (starting, stopping, a silo gone), asking again is the remedy.
                 log.LogDebug(e, "The webhook relay did not answer; asking again shortly");
             }
         }

@@ -26,7 +26,7 @@ public sealed class WebhookFlowTests(WebhookTwoSiloFixture fixture) : IClassFixt
     private MagicLinkService Service => fixture.Service;
 
     [Fact]
-    public async Task A_click_through_review_sends_each_session_event_once_with_the_sessions_API_view_of_that_moment()
+    public async Task A_click_through_review_then_deactivation_sends_each_event_once_with_the_APIs_view_of_that_moment()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var account = await Service.OpenAccountAsync();
@@ -46,8 +46,9 @@ public sealed class WebhookFlowTests(WebhookTwoSiloFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, (await HostedSteps.SubmitAsync(browser, flow)).StatusCode);
         views["session.submitted"] = await HostedSteps.SessionAsync(account, id);
         views["session.approved"] = await Ok(await SessionSteps.ReviewAsync(account, id, "approved"));
+        views["link.deactivated"] = await Ok(await account.Client.PostAsync($"/api/v1/links/{(string)link["id"]!}/deactivate", null));
 
-        var received = await receiver.WaitForAsync(r => r.Select(w => w.Id).Distinct().Count() >= 4);
+        await receiver.WaitForAsync(r => r.Select(w => w.Id).Distinct().Count() >= Order.Length);
         await Task.Delay(TimeSpan.FromSeconds(2));
         var secret = (string)endpoint["secret"]!;
         var library = new StandardWebhook(secret);
@@ -63,7 +64,7 @@ public sealed class WebhookFlowTests(WebhookTwoSiloFixture fixture) : IClassFixt
         }
 
         var unique = receiver.Received.GroupBy(w => w.Id).Select(g => g.First()).ToList();
-        Assert.Equal(["session.created", "session.started", "session.submitted", "session.approved"],
+        Assert.Equal(Order,
             unique.Select(w => w.Type).Order(Comparer<string>.Create((a, b) => Array.IndexOf(Order, a) - Array.IndexOf(Order, b))));
         foreach (var webhook in unique)
         {
@@ -76,5 +77,5 @@ public sealed class WebhookFlowTests(WebhookTwoSiloFixture fixture) : IClassFixt
         }
     }
 
-    private static readonly string[] Order = ["session.created", "session.started", "session.submitted", "session.approved"];
+    private static readonly string[] Order = ["session.created", "session.started", "session.submitted", "session.approved", "link.deactivated"];
 }
