@@ -45,6 +45,9 @@ BEGIN
     FROM new_events e
     WHERE e.type IN ('session.created', 'session.started', 'session.submitted', 'session.approved', 'session.denied', 'session.expired')
     GROUP BY 1, 2, 3
+    -- A statement that changes no counter (a dynamic session's creation) takes no row lock, so it
+    -- never waits behind another transaction that counts for the same account and day.
+    HAVING count(*) FILTER (WHERE e.type <> 'session.created' OR e.payload ->> 'linkId' IS NOT NULL) > 0
     -- In key order, so two statements touching the same rows lock them in the same order.
     ORDER BY 1, 2, 3
     ON CONFLICT (account_id, link_id, day) DO UPDATE
