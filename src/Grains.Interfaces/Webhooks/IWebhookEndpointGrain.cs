@@ -38,6 +38,9 @@ public interface IWebhookRelayGrain : IGrainWithStringKey
 {
     public const string Key = "relay";
 
-    /// <summary>Keeps the relay running; every silo calls it every few seconds.</summary>
-    Task Wake();
+    /// <summary>
+    /// Keeps the relay running (every silo calls it every few seconds) and, with
+    /// <paramref name="newEvents"/>, tells it the outbox has rows it has not read yet.
+    /// </summary>
+    Task Wake(bool newEvents);
 }

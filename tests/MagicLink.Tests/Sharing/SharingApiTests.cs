@@ -214,11 +214,11 @@ public sealed class SharingApiTests(DevSendersFixture fixture) : IClassFixture<D
         var paths = JsonNode.Parse(await Service.Http.GetStringAsync("/openapi/v1.json"))!["paths"]!;
 
         var share = paths["/api/v1/links/{id}/share"]!["post"]!;
-        Assert.Equal(["202", "400", "401", "404", "409", "413", "415", "429"], share["responses"]!.AsObject().Select(r => r.Key).Order());
+        Assert.Equal(["202", "400", "401", "404", "409", "413", "415", "429", "500", "503"], share["responses"]!.AsObject().Select(r => r.Key).Order());
         Assert.NotNull(share["requestBody"]!["content"]!["application/json"]!["schema"]);
         Assert.NotNull(share["responses"]!["404"]!["content"]!["application/problem+json"]);
         var shares = paths["/api/v1/links/{id}/shares"]!["get"]!;
-        Assert.Equal(["200", "400", "401", "404"], shares["responses"]!.AsObject().Select(r => r.Key).Order());
+        Assert.Equal(["200", "400", "401", "404", "500", "503"], shares["responses"]!.AsObject().Select(r => r.Key).Order());
         var poster = paths["/api/v1/links/{id}/poster"]!["get"]!;
         Assert.Contains(poster["parameters"]!.AsArray(), p => (string)p!["name"]! == "format" && (string)p["in"]! == "query");
         Assert.Equal(["application/pdf", "image/png"], poster["responses"]!["200"]!["content"]!.AsObject().Select(c => c.Key).Order());

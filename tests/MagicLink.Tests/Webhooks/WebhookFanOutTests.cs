@@ -106,8 +106,10 @@ public sealed class WebhookFanOutTests(WebhookTwoSiloFixture fixture, ITestOutpu
         var received = await receiver.WaitForAsync(r => r.Count == 3);
         Assert.Equal(3, received.Select(r => r.Id).Distinct().Count());
 
-        // As if the cursor's move had been lost: everything is read again, and nothing is sent twice.
+        // As if the cursor's move had been lost: told of news, the relay reads everything again, and
+        // nothing is sent twice.
         await TestDatabase.ScalarAsync<int>(Service.Database, "UPDATE webhook_relay SET tx = '0', seq = 0");
+        await TestDatabase.ScalarAsync<int>(Service.Database, "SELECT 0 FROM pg_notify('account_events', '')");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (await TestDatabase.ScalarAsync<long>(Service.Database, "SELECT seq FROM webhook_relay") < await TestDatabase.ScalarAsync<long>(Service.Database, "SELECT max(seq) FROM events"))
         {
