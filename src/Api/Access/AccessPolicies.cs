@@ -17,7 +17,7 @@ public static class AccessPolicies
     public static AuthenticationBuilder AddAccess(this IServiceCollection services)
     {
         services.AddAuthorizationBuilder()
-            .AddPolicy(Admin, p => p.AddAuthenticationSchemes(AdminAuthentication.Name).RequireRole(Admin))
+            .AddPolicy(Admin, p => p.AddAuthenticationSchemes(AdminAuthentication.Name).RequireRole(AdminAuthentication.Role))
             .AddPolicy(Account, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.Name).RequireClaim(ClaimTypes.NameIdentifier));
         return services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.Name, null)
@@ -27,16 +27,6 @@ public static class AccessPolicies
     public static RouteGroupBuilder RequireAdmin(this RouteGroupBuilder group) => group.Require(Admin, AdminAuthentication.Name);
 
     public static RouteGroupBuilder RequireAccount(this RouteGroupBuilder group) => group.Require(Account, ApiKeyAuthentication.Name);
-
-    /// <summary>A principal of <paramref name="scheme"/> for <paramref name="accountId"/>.</summary>
-    public static AuthenticationTicket Ticket(string accountId, string scheme) =>
-        new(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, accountId)], scheme)), scheme);
-
-    /// <summary>The account the request authenticated as; only behind a policy that requires one.</summary>
-    public static string AccountId(this ClaimsPrincipal user) =>
-        user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("The route is not behind an account policy.");
-
-    public static string AccountId(this HttpContext http) => http.User.AccountId();
 
     private static RouteGroupBuilder Require(this RouteGroupBuilder group, string policy, string scheme)
     {

@@ -14,6 +14,7 @@ public sealed class AdminAuthentication(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string Name = "AdminBearer";
+    public const string Role = "admin";
     private const string Prefix = "Bearer ";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -28,7 +29,7 @@ public sealed class AdminAuthentication(
             Encoding.UTF8.GetBytes(header[Prefix.Length..].Trim()), Encoding.UTF8.GetBytes(settings.AdminToken));
         return Task.FromResult(ok
             ? AuthenticateResult.Success(new AuthenticationTicket(
-                new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, AccessPolicies.Admin)], Name)), Name))
+                new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, Role)], Name)), Name))
             : AuthenticateResult.Fail("Wrong admin token."));
     }
 

@@ -47,7 +47,7 @@ public sealed class ApiKeyAuthentication(
         }
 
         return await grains.GetGrain<IApiKeyGrain>(pair[..colon]).Authenticate(pair[(colon + 1)..]) is { } accountId
-            ? AuthenticateResult.Success(AccessPolicies.Ticket(accountId, Name))
+            ? AuthenticateResult.Success(AccountClaims.Ticket(accountId, Name))
             : AuthenticateResult.Fail("Unknown API key or wrong secret.");
     }
 

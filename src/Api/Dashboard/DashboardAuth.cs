@@ -70,7 +70,7 @@ public static class DashboardAuth
     public static string DashboardAccountId(this HttpContext http) => http.User.AccountId();
 
     public static Task SignInAsync(HttpContext http, string accountId) =>
-        http.SignInAsync(Scheme, AccessPolicies.Ticket(accountId, Scheme).Principal);
+        http.SignInAsync(Scheme, AccountClaims.Ticket(accountId, Scheme).Principal);
 
     public static Task SignOutAsync(HttpContext http) => http.SignOutAsync(Scheme);
 

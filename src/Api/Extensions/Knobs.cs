@@ -26,7 +26,7 @@ public static class Knobs
         where T : class, IKnobs, new()
     {
         services.AddOptions<T>().Bind(config).PostConfigure(k => k.Complete()).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<T>, Validation<T>>();
+        services.AddSingleton<IValidateOptions<T>, KnobCheck<T>>();
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<T>>().Value);
         return Read<T>(config);
     }
@@ -38,7 +38,7 @@ public static class Knobs
         var knobs = new T();
         config.Bind(knobs);
         knobs.Complete();
-        var result = new Validation<T>().Validate(Options.DefaultName, knobs);
+        var result = new KnobCheck<T>().Validate(Options.DefaultName, knobs);
         return result.Failed ? throw new OptionsValidationException(Options.DefaultName, typeof(T), result.Failures) : knobs;
     }
 
@@ -51,7 +51,7 @@ public static class Knobs
         _ => null,
     };
 
-    private sealed class Validation<T> : IValidateOptions<T>
+    private sealed class KnobCheck<T> : IValidateOptions<T>
         where T : class, IKnobs
     {
         public ValidateOptionsResult Validate(string? name, T options) =>

@@ -182,4 +182,7 @@ public sealed record LinkServices(
 }
 
 /// <summary>The list's filter and page, taken as text so a wrong value is a problem naming the field.</summary>
-public sealed record LinkListQuery([FromQuery(Name = "status")] string? Status, [FromQuery(Name = "limit")] string? Limit, [FromQuery(Name = "cursor")] string? Cursor);
+public sealed record LinkListQuery(
+    [FromQuery(Name = "status")] string? Status,
+    [FromQuery(Name = "limit")] string? Limit,
+    [FromQuery(Name = "cursor")] string? Cursor);

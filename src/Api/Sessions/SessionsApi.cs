@@ -184,4 +184,8 @@ public sealed record SessionServices(IGrainFactory Grains, SessionQueries Sessio
 }
 
 /// <summary>The list's filters and page, taken as text so a wrong value is a problem naming the field.</summary>
-public sealed record SessionListQuery([FromQuery(Name = "status")] string? Status, [FromQuery(Name = "linkId")] string? LinkId, [FromQuery(Name = "limit")] string? Limit, [FromQuery(Name = "cursor")] string? Cursor);
+public sealed record SessionListQuery(
+    [FromQuery(Name = "status")] string? Status,
+    [FromQuery(Name = "linkId")] string? LinkId,
+    [FromQuery(Name = "limit")] string? Limit,
+    [FromQuery(Name = "cursor")] string? Cursor);

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -8,8 +9,7 @@ public static class Secrets
 {
     private const int PasswordIterations = 210_000;
 
-    public static string NewApiSecret() => "mls_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
-        .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string NewApiSecret() => "mls_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     // API secrets carry 256 random bits, so a single fast hash is enough; a slow KDF would only add
     // latency to every API call.

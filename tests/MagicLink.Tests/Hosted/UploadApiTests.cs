@@ -133,6 +133,23 @@ public sealed class UploadApiTests(ServiceFixture fixture) : IClassFixture<Servi
     }
 
     [Fact]
+    public async Task Concurrent_images_of_one_kind_leave_exactly_the_one_the_session_names()
+    {
+        var account = await Service.OpenAccountAsync();
+        var (id, path) = await OpenSessionAsync(account, flow: "document");
+        var images = Enumerable.Range(0, 8).Select(i => TestImages.Jpeg(label: $"front {i}")).ToList();
+
+        // Every upload runs against the same session at once; the session takes them one at a time.
+        var answers = await Task.WhenAll(images.Select(image => UploadAsync(Service.Http, path, "document_front", image)));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(1, await UploadRowsAsync(Service, id));
+        using var read = await account.Client.GetAsync($"/api/v1/sessions/{id}/uploads/document_front");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Contains(await read.Content.ReadAsByteArrayAsync(), images);
+    }
+
+    [Fact]
     public async Task Malformed_requests_are_answered_with_problems_never_500()
     {
         var account = await Service.OpenAccountAsync();
