@@ -44,8 +44,6 @@ public static class DashboardAuth
         };
         options.Events.OnRedirectToLogin = context =>
         {
-            // The sign-in form takes the person back to the page they asked for; it checks that
-            // `next` is a page of the dashboard before it goes there.
             var request = context.HttpContext.Request;
             context.Response.Redirect(PathFor(request.Method == HttpMethods.Get ? request.Path + request.QueryString : null));
             return Task.CompletedTask;
