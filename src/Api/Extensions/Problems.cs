@@ -29,8 +29,6 @@ public abstract class StatusProblem(int status, string title, string detail) : I
 {
     public int? StatusCode => status;
 
-    public string Detail => detail;
-
     public virtual Task ExecuteAsync(HttpContext httpContext) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(httpContext);
 }
