@@ -19,6 +19,7 @@ public sealed class WebhookRelayGrain(
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RetrySweep = TimeSpan.FromSeconds(1);
     private DateTimeOffset _lastSweep;
+    private bool _failing;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -59,10 +60,18 @@ public sealed class WebhookRelayGrain(
                     }
                 }
             }
+
+            if (_failing)
+            {
+                _failing = false;
+                log.LogWarning("The webhook relay reads the outbox again");
+            }
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
         {
-            log.LogWarning(e, "The webhook relay could not read the outbox; it tries again shortly");
+            // Once per outage, not four times a second while the database is away.
+            log.Log(_failing ? LogLevel.Debug : LogLevel.Warning, e, "The webhook relay could not read the outbox; it tries again every {Period} ms", Period.TotalMilliseconds);
+            _failing = true;
         }
     }
 }
