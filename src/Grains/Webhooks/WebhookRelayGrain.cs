@@ -22,6 +22,7 @@ public sealed class WebhookRelayGrain(
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RetrySweep = TimeSpan.FromSeconds(1);
     private DateTimeOffset _lastSweep;
+    private bool _failing;
 
     // Set until a fan-out has read everything; a new activation starts by reading whatever it missed.
     private bool _news = true;
@@ -73,11 +74,19 @@ public sealed class WebhookRelayGrain(
                     }
                 }
             }
+
+            if (_failing)
+            {
+                _failing = false;
+                log.LogWarning("The webhook relay reads the outbox again");
+            }
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             _news |= news;
-            log.LogWarning(e, "The webhook relay could not read the outbox; it tries again shortly");
+            // Once per outage, not four times a second while the database is away.
+            log.Log(_failing ? LogLevel.Debug : LogLevel.Warning, e, "The webhook relay could not read the outbox; it tries again every {Period} ms", Period.TotalMilliseconds);
+            _failing = true;
         }
     }
 }
