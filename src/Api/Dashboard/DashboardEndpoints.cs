@@ -25,6 +25,17 @@ public static class DashboardEndpoints
         dashboard.MapGet("/links/{id}", LinkPages.Show);
         dashboard.MapPost("/links/{id}/deactivate", LinkPages.Deactivate);
         dashboard.MapGet("/links/{id}/qr.png", LinkPages.QrPng);
+        dashboard.MapGet("/links/{id}/qr.svg", LinkPages.QrSvg);
+        dashboard.MapGet("/links/{id}/poster.pdf", LinkPages.PosterPdf);
+        dashboard.MapPost("/links/{id}/share", LinkPages.Share);
+        dashboard.MapGet("/webhooks", WebhookPages.List);
+        dashboard.MapPost("/webhooks", WebhookPages.Create);
+        dashboard.MapGet("/webhooks/{id}", WebhookPages.Show);
+        dashboard.MapPost("/webhooks/{id}/rotate-secret", WebhookPages.RotateSecret);
+        dashboard.MapPost("/webhooks/{id}/test", WebhookPages.SendTest);
+        dashboard.MapPost("/webhooks/{id}/delete", WebhookPages.Delete);
+        dashboard.MapPost("/webhooks/{id}/deliveries/{deliveryId}/retry", WebhookPages.Retry);
+        dashboard.MapGet("/outbox", OutboxPages.Show);
         dashboard.MapGet("/sessions", SessionPages.List);
         dashboard.MapGet("/sessions/{id}", SessionPages.Show);
         dashboard.MapPost("/sessions/{id}/review", SessionPages.Review);

@@ -2,15 +2,19 @@ using MagicLink.Api.Application;
 using MagicLink.Api.Components.Dashboard;
 using MagicLink.Api.Extensions;
 using MagicLink.Api.Links;
+using MagicLink.Api.Sharing;
 using MagicLink.Grains;
 using MagicLink.Grains.Links;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 
 namespace MagicLink.Api.Dashboard;
 
 /// <summary><c>/dashboard/links</c>: the account's links, creating one, one link with its sessions, QR and embed.</summary>
 public static class LinkPages
 {
+    private const int ShareLogSize = 20;
+
     public static Task<IResult> List([AsParameters] DashboardPage page, string? status, string? cursor) =>
         ListPage(page, Tables.Status<LinkStatus>(status), cursor, LinkForm.Blank(), [], StatusCodes.Status200OK);
 
@@ -58,7 +62,8 @@ public static class LinkPages
         { StatusCode = code };
     }
 
-    public static async Task<IResult> Show([AsParameters] DashboardPage page, string id, string? cursor, string? created)
+    public static async Task<IResult> Show(
+        [AsParameters] DashboardPage page, string id, string? cursor, string? created, string? shared, NpgsqlDataSource database)
     {
         var frame = await page.Frames.BeginAsync(page.AccountId);
         if (await page.Links.FindOwnedAsync(page.AccountId, id) is not { } link)
@@ -66,6 +71,13 @@ public static class LinkPages
             return page.NotFound(frame, "links", "link");
         }
 
+        return await LinkPage(page, frame, link, database, cursor, ShareForm.Blank(), [], StatusCodes.Status200OK, created is not null, shared is not null);
+    }
+
+    private static async Task<IResult> LinkPage(
+        DashboardPage page, DashboardFrame frame, LinkInfo link, NpgsqlDataSource database, string? cursor,
+        ShareForm form, Dictionary<string, string> errors, int code, bool created, bool shared)
+    {
         var url = await page.Links.UrlAsync(link);
         var (sessions, next) = await page.Sessions.PageAsync(page.AccountId, status: null, link.Id, Tables.PageAt(cursor));
         return new RazorComponentResult<LinkPage>(new
@@ -78,8 +90,46 @@ public static class LinkPages
             Sessions = sessions,
             OnFirstPage = cursor is null,
             Next = next,
-            Created = created is not null,
-        });
+            Created = created,
+            ShareForm = form,
+            ShareErrors = errors,
+            Shares = await ShareLog.RecentAsync(database, page.AccountId, link.Id, ShareLogSize),
+            Shared = shared,
+        })
+        { StatusCode = code };
+    }
+
+    /// <summary>Queues a send through the same checks and queue as <c>POST /api/v1/links/{id}/share</c>.</summary>
+    public static async Task<IResult> Share(
+        [AsParameters] DashboardPage page, string id, ShareForm form, IGrainFactory grains, IdempotentIds ids, NpgsqlDataSource database)
+    {
+        var services = new SharingServices(grains, page.Links, ids, database);
+        var frame = await page.Frames.BeginAsync(page.AccountId);
+        if (await page.Links.FindOwnedAsync(page.AccountId, id) is not { } link)
+        {
+            return page.NotFound(frame, "links", "link");
+        }
+
+        var (draft, errors) = form.Validate();
+        if (link.Status != LinkStatus.Active)
+        {
+            errors["form"] = "dash.share.inactive";
+        }
+
+        if (draft is null || errors.Count > 0)
+        {
+            return await LinkPage(page, frame, link, services.Database, null, form, errors, StatusCodes.Status400BadRequest, false, false);
+        }
+
+        var (_, acceptance) = await SharingApi.EnqueueAsync(services, link, draft, "dashboard:" + form.FormKey);
+        if (acceptance.RetryAfter is not null || acceptance.Conflict)
+        {
+            var problem = acceptance.Conflict ? "dash.share.used" : "dash.share.limit";
+            return await LinkPage(page, frame, link, services.Database, null, form.Renewed(), new() { ["form"] = problem },
+                acceptance.Conflict ? StatusCodes.Status400BadRequest : StatusCodes.Status429TooManyRequests, false, false);
+        }
+
+        return new SeeOther($"/dashboard/links/{link.Id}?shared=1#share-send");
     }
 
     public static async Task<IResult> Deactivate([AsParameters] DashboardPage page, string id, IGrainFactory grains)
@@ -92,6 +142,18 @@ public static class LinkPages
         await grains.GetGrain<ILinkGrain>(id).Deactivate();
         return new SeeOther($"/dashboard/links/{id}");
     }
+
+    /// <summary>The same SVG QR code as the API's, for the signed-in account.</summary>
+    public static async Task<IResult> QrSvg([AsParameters] DashboardPage page, string id) =>
+        await page.Links.FindOwnedAsync(page.AccountId, id) is { } link
+            ? Results.File(System.Text.Encoding.UTF8.GetBytes(LinkSharing.QrSvg(await page.Links.UrlAsync(link))), "image/svg+xml", $"{link.Id}.svg")
+            : Results.NotFound();
+
+    /// <summary>The same printable poster as <c>GET /api/v1/links/{id}/poster</c>.</summary>
+    public static async Task<IResult> PosterPdf([AsParameters] DashboardPage page, string id) =>
+        await page.Links.FindOwnedAsync(page.AccountId, id) is { } link
+            ? Results.File(Poster.Pdf(PosterContent.Of(link, await page.Links.UrlAsync(link))), "application/pdf", $"{link.Id}-poster.pdf")
+            : Results.NotFound();
 
     /// <summary>The same QR code as <c>GET /api/v1/links/{id}/qr.png</c>, for the signed-in account.</summary>
     public static async Task<IResult> QrPng([AsParameters] DashboardPage page, string id, string? download)

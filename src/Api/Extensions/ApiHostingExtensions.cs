@@ -107,6 +107,7 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<CreditEntries>();
         builder.Services.AddSingleton<ReviewQueries>();
         builder.Services.AddWebhookOptions();
+        builder.Services.AddSharingOptions();
         return builder;
     }
 

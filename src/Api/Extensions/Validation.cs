@@ -11,6 +11,9 @@ public sealed class Validation
 
     public bool IsValid => _errors.Count == 0;
 
+    /// <summary>The messages per field, for a dashboard form that shows them beside each field.</summary>
+    public IReadOnlyDictionary<string, List<string>> Errors => _errors;
+
     public Validation Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var messages))

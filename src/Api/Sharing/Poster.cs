@@ -4,7 +4,12 @@ using SkiaSharp;
 namespace MagicLink.Api.Sharing;
 
 /// <summary>What a link's poster shows.</summary>
-public sealed record PosterContent(string LinkName, string Url, string Instruction);
+public sealed record PosterContent(string LinkName, string Url, string Instruction)
+{
+    /// <summary>A link's poster: its name, its URL, the instruction in its language.</summary>
+    public static PosterContent Of(MagicLink.Grains.Links.LinkInfo link, string url) =>
+        new(link.Name, url, ShareTexts.For(link.Language).PosterInstruction);
+}
 
 /// <summary>
 /// A printable A4 poster of a link: its name, a large QR code, a one-line instruction and the URL.

@@ -7,6 +7,26 @@ namespace MagicLink.Api.Sharing;
 /// <summary>The send log as the API and the dashboard show it: recipients masked, each attempt listed.</summary>
 public static class ShareLog
 {
+    /// <summary>A link's latest sends, newest first: the log under the dashboard's share form.</summary>
+    public static async Task<List<ShareView>> RecentAsync(NpgsqlDataSource database, string accountId, string linkId, int limit)
+    {
+        await using var command = database.CreateCommand(
+            "SELECT id FROM shares WHERE account_id = $1 AND link_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3");
+        command.Parameters.Add(new() { Value = accountId });
+        command.Parameters.Add(new() { Value = linkId });
+        command.Parameters.Add(new() { Value = limit });
+        var ids = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        return await ReadAsync(database, ids);
+    }
+
     /// <summary>The sends with these ids, in the order given.</summary>
     public static async Task<List<ShareView>> ReadAsync(NpgsqlDataSource database, IReadOnlyList<string> ids)
     {

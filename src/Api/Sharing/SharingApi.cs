@@ -37,8 +37,46 @@ public static class SharingApi
             return refused;
         }
 
-        var body = request.Value!;
         var check = new Validation();
+        var draft = Check(check, request.Value!);
+        var idempotencyKey = check.IdempotencyKey(idempotencyHeader);
+        if (draft is null || !check.IsValid)
+        {
+            return check.Problem();
+        }
+
+        var accountId = http.AccountId();
+        if (await services.Links.FindOwnedAsync(accountId, id) is not { } link)
+        {
+            return Problems.NotFound("link");
+        }
+
+        if (link.Status != LinkStatus.Active)
+        {
+            return new ConflictProblem($"The link is {Wire.Name(link.Status)}: only an active link can be shared.");
+        }
+
+        var (share, acceptance) = await EnqueueAsync(services, link, draft, idempotencyKey);
+        if (acceptance.RetryAfter is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many sends",
+                detail: $"This account has reached its limit of sends per hour; try again in {seconds} seconds.");
+        }
+
+        if (acceptance.Conflict)
+        {
+            return new ConflictProblem("This Idempotency-Key was already used for a different send.");
+        }
+
+        return TypedResults.Accepted($"/api/v1/links/{link.Id}/shares",
+            new ShareAccepted(share.Id, share.Channel, Recipients.Mask(share.Channel, share.To), ShareStatus.Queued));
+    }
+
+    /// <summary>The send a body asks for, or null with each wrong field named in <paramref name="check"/>; the dashboard's share form uses it too.</summary>
+    public static ShareDraft? Check(Validation check, ShareRequest body)
+    {
         ShareChannel? channel = body.Channel switch
         {
             "email" => ShareChannel.Email,
@@ -63,42 +101,17 @@ public static class SharingApi
         }
 
         var message = Message(check, body.Message);
-        var idempotencyKey = check.IdempotencyKey(idempotencyHeader);
-        if (!check.IsValid)
-        {
-            return check.Problem();
-        }
+        return check.IsValid ? new ShareDraft(channel!.Value, to!, message) : null;
+    }
 
-        var accountId = http.AccountId();
-        if (await services.Links.FindOwnedAsync(accountId, id) is not { } link)
-        {
-            return Problems.NotFound("link");
-        }
-
-        if (link.Status != LinkStatus.Active)
-        {
-            return new ConflictProblem($"The link is {Wire.Name(link.Status)}: only an active link can be shared.");
-        }
-
+    /// <summary>Stores the send of an active link of the account for the silos to deliver; the key makes a repeated request one send.</summary>
+    public static async Task<(NewShare Share, ShareAcceptance Acceptance)> EnqueueAsync(
+        SharingServices services, LinkInfo link, ShareDraft draft, string? idempotencyKey)
+    {
         var share = new NewShare(
-            await services.Ids.NewAsync(Ids.Share, accountId, idempotencyKey), accountId, link.Id, channel!.Value, to!, message,
+            await services.Ids.NewAsync(Ids.Share, link.AccountId, idempotencyKey), link.AccountId, link.Id, draft.Channel, draft.To, draft.Message,
             link.Name, await services.Links.UrlAsync(link), link.Language);
-        var acceptance = await services.Grains.GetGrain<IShareOutboxGrain>(accountId).Enqueue(share);
-        if (acceptance.RetryAfter is { } wait)
-        {
-            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
-            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many sends",
-                detail: $"This account has reached its limit of sends per hour; try again in {seconds} seconds.");
-        }
-
-        if (acceptance.Conflict)
-        {
-            return new ConflictProblem("This Idempotency-Key was already used for a different send.");
-        }
-
-        return TypedResults.Accepted($"/api/v1/links/{link.Id}/shares",
-            new ShareAccepted(share.Id, share.Channel, Recipients.Mask(share.Channel, share.To), ShareStatus.Queued));
+        return (share, await services.Grains.GetGrain<IShareOutboxGrain>(link.AccountId).Enqueue(share));
     }
 
     /// <summary>
@@ -162,8 +175,7 @@ public static class SharingApi
             return Problems.NotFound("link");
         }
 
-        var content = new PosterContent(link.Name, await services.Links.UrlAsync(link),
-            ShareTexts.For(link.Language).PosterInstruction);
+        var content = PosterContent.Of(link, await services.Links.UrlAsync(link));
         return request.Format == "png"
             ? TypedResults.File(Poster.Png(content), "image/png", $"{link.Id}-poster.png")
             : TypedResults.File(Poster.Pdf(content), "application/pdf", $"{link.Id}-poster.pdf");

@@ -10,6 +10,9 @@ namespace MagicLink.Api.Sharing;
 /// <summary>The body of <c>POST /api/v1/links/{id}/share</c>; strings throughout, so each wrong field is named.</summary>
 public sealed record ShareRequest(string? Channel, string? To, string? Message);
 
+/// <summary>A checked share request: what to send, to whom, with which note.</summary>
+public sealed record ShareDraft(ShareChannel Channel, string To, string? Message);
+
 /// <summary>The 202 answer: the send as accepted, its recipient masked as in the log.</summary>
 public sealed record ShareAccepted(string Id, ShareChannel Channel, string To, ShareStatus Status);
 

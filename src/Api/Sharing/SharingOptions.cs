@@ -45,6 +45,9 @@ public sealed class SharingOptions
 
     public bool UsesTwilio => SmsProvider == "twilio";
 
+    /// <summary>Some channel lands in the dev outbox instead of leaving: the dashboard then shows that outbox.</summary>
+    public bool UsesDevOutbox => Smtp is null || !UsesTwilio;
+
     public ShareRules Rules => new(SendsPerHour, TimeSpan.FromSeconds(FirstRetrySeconds), MaxAttempts);
 
     /// <summary>The SMTP server, or null for the dev mailbox; <see cref="Validator"/> has vouched for it.</summary>

@@ -15,12 +15,7 @@ public sealed record WebhookServices(HttpContext Http, IGrainFactory Grains, IOp
 {
     public DateTimeOffset Now() => Http.RequestServices.GetRequiredKeyedService<TimeProvider>(Clock.Key).GetUtcNow();
 
-    /// <summary>The endpoint when it exists and belongs to the caller's account; another account's is simply not found.</summary>
-    public async Task<WebhookEndpointInfo?> OwnedAsync(string id) =>
-        Ids.IsValid(id, WebhookIds.Endpoint) && await Grains.GetGrain<IWebhookEndpointGrain>(id).Get() is { } endpoint
-            && endpoint.AccountId == Http.AccountId()
-            ? endpoint
-            : null;
+    public Task<WebhookEndpointInfo?> OwnedAsync(string id) => WebhooksApi.OwnedAsync(Grains, Http.AccountId(), id);
 }
 
 public sealed record PageQuery(string? Limit, string? Cursor);
@@ -57,27 +52,39 @@ public static class WebhooksApi
             return refused;
         }
 
-        var body = request.Value!;
         var check = new Validation();
-        var url = Url(check, body.Url, services.Options.Value, required: true);
-        IReadOnlyList<string> events = Events(check, body.Events) ?? [.. WebhookEvents.All];
-        var description = check.Text("description", body.Description, 0, MaxDescription, required: false) ?? "";
-        if (!check.IsValid)
+        if (NewEndpoint(check, request.Value!, services.Http.AccountId(), services.Options.Value) is not { } endpoint)
         {
             return check.Problem();
         }
 
         var id = Ids.New(WebhookIds.Endpoint);
-        var endpoint = await services.Grains.GetGrain<IWebhookEndpointGrain>(id).Create(
-            new NewWebhookEndpoint(services.Http.AccountId(), url!, events, description, body.Enabled ?? true));
-        return TypedResults.Created($"/api/v1/webhook-endpoints/{id}", WebhookEndpointView.From(endpoint, withSecret: true));
+        var created = await services.Grains.GetGrain<IWebhookEndpointGrain>(id).Create(endpoint);
+        return TypedResults.Created($"/api/v1/webhook-endpoints/{id}", WebhookEndpointView.From(created, withSecret: true));
     }
 
-    private static async Task<Ok<Page<WebhookEndpointView>>> List([AsParameters] WebhookServices services)
+    /// <summary>The endpoint a create body asks for, or null with each wrong field named in <paramref name="check"/>; the dashboard's form uses it too.</summary>
+    public static NewWebhookEndpoint? NewEndpoint(Validation check, WebhookEndpointRequest body, string accountId, WebhookOptions options)
     {
-        await using var command = services.Database.CreateCommand(
+        var url = Url(check, body.Url, options, required: true);
+        IReadOnlyList<string> events = Events(check, body.Events) ?? [.. WebhookEvents.All];
+        var description = check.Text("description", body.Description, 0, MaxDescription, required: false) ?? "";
+        return check.IsValid ? new NewWebhookEndpoint(accountId, url!, events, description, body.Enabled ?? true) : null;
+    }
+
+    /// <summary>The endpoint when it exists and belongs to the account; another account's is simply not found.</summary>
+    public static async Task<WebhookEndpointInfo?> OwnedAsync(IGrainFactory grains, string accountId, string id) =>
+        Ids.IsValid(id, WebhookIds.Endpoint) && await grains.GetGrain<IWebhookEndpointGrain>(id).Get() is { } endpoint
+            && endpoint.AccountId == accountId
+            ? endpoint
+            : null;
+
+    /// <summary>The account's endpoints, newest first.</summary>
+    public static async Task<List<WebhookEndpointInfo>> ListAsync(IGrainFactory grains, NpgsqlDataSource database, string accountId)
+    {
+        await using var command = database.CreateCommand(
             "SELECT id FROM webhook_endpoints WHERE account_id = $1 ORDER BY created_at DESC, id DESC");
-        command.Parameters.Add(new NpgsqlParameter { Value = services.Http.AccountId() });
+        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
         var ids = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -87,9 +94,13 @@ public static class WebhooksApi
             }
         }
 
-        var endpoints = await Task.WhenAll(ids.Select(id => services.Grains.GetGrain<IWebhookEndpointGrain>(id).Get()));
-        return TypedResults.Ok(new Page<WebhookEndpointView>(endpoints.OfType<WebhookEndpointInfo>().Select(e => WebhookEndpointView.From(e)).ToList(), null));
+        var endpoints = await Task.WhenAll(ids.Select(id => grains.GetGrain<IWebhookEndpointGrain>(id).Get()));
+        return endpoints.OfType<WebhookEndpointInfo>().ToList();
     }
+
+    private static async Task<Ok<Page<WebhookEndpointView>>> List([AsParameters] WebhookServices services) =>
+        TypedResults.Ok(new Page<WebhookEndpointView>(
+            (await ListAsync(services.Grains, services.Database, services.Http.AccountId())).Select(e => WebhookEndpointView.From(e)).ToList(), null));
 
     private static async Task<Results<Ok<WebhookEndpointView>, NotFoundProblem>> Get(string id, [AsParameters] WebhookServices services) =>
         await services.OwnedAsync(id) is { } endpoint ? TypedResults.Ok(WebhookEndpointView.From(endpoint)) : NotFound();

@@ -1,0 +1,32 @@
+using MagicLink.Api.Extensions;
+using MagicLink.Api.Sharing;
+
+namespace MagicLink.Api.Dashboard;
+
+/// <summary>
+/// The link page's "Send the link" form, held as typed so a refused form comes back filled in. Its
+/// rules are those of <c>POST /api/v1/links/{id}/share</c>, whose messages it shows beside each field.
+/// </summary>
+public sealed record ShareForm(string Channel, string To, string Message, string FormKey)
+{
+    /// <summary>A fresh form; its key makes a double-submitted form one send, as Idempotency-Key does.</summary>
+    public static ShareForm Blank() => new("email", "", "", NewKey());
+
+    public static async ValueTask<ShareForm> BindAsync(HttpContext http)
+    {
+        var form = await DashboardForms.ReadAsync(http);
+        return new(form["channel"].ToString(), form["to"].ToString(), form["message"].ToString(),
+            form["formKey"].ToString() is { Length: > 0 and <= 64 } key ? key : NewKey());
+    }
+
+    public ShareForm Renewed() => this with { FormKey = NewKey() };
+
+    public (ShareDraft? Draft, Dictionary<string, string> Errors) Validate()
+    {
+        var check = new Validation();
+        var draft = SharingApi.Check(check, new ShareRequest(Channel, To, Message));
+        return (draft, check.Errors.ToDictionary(e => e.Key, e => e.Value[0]));
+    }
+
+    private static string NewKey() => Guid.NewGuid().ToString("N");
+}
