@@ -1,6 +1,6 @@
-using MagicLink.Api.Extensions;
 using System.Security.Cryptography;
 using System.Text;
+using MagicLink.Api.Extensions;
 using Orleans.Dashboard;
 
 namespace MagicLink.Silo.Extensions;
