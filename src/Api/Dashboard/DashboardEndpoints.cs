@@ -42,6 +42,9 @@ public static class DashboardEndpoints
         dashboard.MapGet("/sessions/{id}/uploads/{kind}", SessionPages.Upload);
         dashboard.MapGet("/review", SessionPages.Queue);
         dashboard.MapGet("/events", LiveEvents.Stream);
+        dashboard.MapPost("/links/one-off", LinkPages.CreateOneOff);
+        dashboard.MapGet("/account", AccountPages.Show);
+        dashboard.MapPost("/account/rotate-secret", AccountPages.RotateSecret);
         return app;
     }
 

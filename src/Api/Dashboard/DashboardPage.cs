@@ -1,12 +1,13 @@
 using MagicLink.Api.Application;
 using MagicLink.Api.Components.Dashboard;
 using MagicLink.Api.Pages;
+using MagicLink.Api.Stats;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MagicLink.Api.Dashboard;
 
 /// <summary>What every signed-in page needs: the request, its frame and texts, and the application layer's reads.</summary>
-public readonly record struct DashboardPage(HttpContext Http, DashboardFrames Frames, LinkQueries Links, SessionQueries Sessions)
+public readonly record struct DashboardPage(HttpContext Http, DashboardFrames Frames, LinkQueries Links, SessionQueries Sessions, FunnelQueries Funnels)
 {
     public string AccountId => Http.DashboardAccountId();
 

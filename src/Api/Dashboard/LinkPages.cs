@@ -36,8 +36,29 @@ public static class LinkPages
         return new SeeOther($"/dashboard/links/{id}?created=1");
     }
 
+    /// <summary>A single-use link for one customer, made by the same rules and once per form like the "Create link" form.</summary>
+    public static async Task<IResult> CreateOneOff(
+        [AsParameters] DashboardPage page, OneOffForm form, IGrainFactory grains, IdempotentIds ids, [FromKeyedServices(Clock.Key)] TimeProvider time)
+    {
+        var (link, errors) = form.Validate(page.AccountId, time.GetUtcNow());
+        if (link is null)
+        {
+            return await ListPage(page, null, null, LinkForm.Blank(), [], StatusCodes.Status400BadRequest, form, errors);
+        }
+
+        var id = await ids.NewAsync(Ids.Link, page.AccountId, "dashboard-one-off:" + form.FormKey);
+        if ((await grains.GetGrain<ILinkGrain>(id).Create(link)).Conflict)
+        {
+            return await ListPage(page, null, null, LinkForm.Blank(), [], StatusCodes.Status400BadRequest,
+                form with { FormKey = OneOffForm.Blank().FormKey }, new() { ["clientRef"] = "dash.form.used" });
+        }
+
+        return new SeeOther($"/dashboard/links/{id}?created=1");
+    }
+
     private static async Task<IResult> ListPage(
-        DashboardPage page, LinkStatus? status, string? cursor, LinkForm form, Dictionary<string, string> errors, int code)
+        DashboardPage page, LinkStatus? status, string? cursor, LinkForm form, Dictionary<string, string> errors, int code,
+        OneOffForm? oneOff = null, Dictionary<string, string>? oneOffErrors = null)
     {
         var frame = await page.Frames.BeginAsync(page.AccountId);
         var (links, next) = await page.Links.PageAsync(page.AccountId, status, Tables.PageAt(cursor));
@@ -58,6 +79,9 @@ public static class LinkPages
             Next = next,
             Form = form,
             Errors = errors,
+            Funnels = await page.Funnels.ByLinkAsync(page.AccountId, links.Select(l => l.Id).ToList()),
+            OneOff = oneOff ?? OneOffForm.Blank(),
+            OneOffErrors = oneOffErrors ?? [],
         })
         { StatusCode = code };
     }
@@ -95,6 +119,9 @@ public static class LinkPages
             ShareErrors = errors,
             Shares = await ShareLog.RecentAsync(database, page.AccountId, link.Id, ShareLogSize),
             Shared = shared,
+            Stats = await LinkFunnel.LoadAsync(page.Funnels, page.AccountId, link.Id,
+                    DateOnly.FromDateTime(page.Http.RequestServices.GetRequiredKeyedService<TimeProvider>(Clock.Key).GetUtcNow().UtcDateTime))
+                ?? throw new InvalidOperationException($"Link {link.Id} has no row to count from."),
         })
         { StatusCode = code };
     }

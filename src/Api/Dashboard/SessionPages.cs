@@ -1,6 +1,8 @@
+using System.Globalization;
 using MagicLink.Api.Application;
 using MagicLink.Api.Components.Dashboard;
 using MagicLink.Api.Extensions;
+using MagicLink.Api.Sessions;
 using MagicLink.Grains;
 using MagicLink.Grains.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -46,10 +48,16 @@ public static class SessionPages
         });
     }
 
-    public static async Task<IResult> Queue([AsParameters] DashboardPage page, string? cursor, string? notice, string? session)
+    /// <summary>The review queue, first come first served: the oldest submission on top.</summary>
+    public static async Task<IResult> Queue(
+        [AsParameters] DashboardPage page, string? cursor, string? notice, string? session, ReviewQueries queue, IGrainFactory grains)
     {
         var frame = await page.Frames.BeginAsync(page.AccountId);
-        var (sessions, next) = await page.Sessions.PageAsync(page.AccountId, SessionStatus.Submitted, linkId: null, Tables.PageAt(cursor));
+        var (ids, position) = await queue.OldestFirstAsync(page.AccountId, Paging.DefaultLimit, QueueCursor.Read(cursor));
+        var found = await Task.WhenAll(ids.Select(id => grains.GetGrain<ISessionGrain>(id).Get()));
+        // A session decided between the two reads is no longer waiting.
+        var sessions = found.OfType<SessionInfo>().Where(s => s.Status == SessionStatus.Submitted).ToList();
+        var next = QueueCursor.Write(position);
         return new RazorComponentResult<ReviewPage>(new
         {
             Frame = frame,
@@ -97,6 +105,23 @@ public static class SessionPages
 
     private static Task<IReadOnlyDictionary<string, Grains.Links.LinkInfo>> LinksOfAsync(DashboardPage page, IEnumerable<SessionInfo> sessions) =>
         page.Links.ByIdAsync(sessions.Select(s => s.LinkId).OfType<string>());
+}
+
+/// <summary>
+/// The review queue's place as its pager writes it: the submission time in ticks and the session
+/// id. Anything else reads as the start of the queue, since a person typed or kept it.
+/// </summary>
+public static class QueueCursor
+{
+    public static string? Write(QueuePosition? position) =>
+        position is null ? null : $"{position.SubmittedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}.{position.SessionId}";
+
+    public static QueuePosition? Read(string? cursor) =>
+        cursor?.Split('.', 2) is [var ticks, var id]
+        && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var t) && t <= DateTimeOffset.MaxValue.UtcTicks
+        && Ids.IsValid(id, Ids.Session)
+            ? new QueuePosition(new DateTimeOffset(t, TimeSpan.Zero), id)
+            : null;
 }
 
 /// <summary>A review decision as posted from a session's page or the queue.</summary>

@@ -54,13 +54,7 @@ public sealed class FunnelQueries(NpgsqlDataSource database)
             }
         }
 
-        var days = new List<DayView>();
-        for (var day = from; day <= to; day = day.AddDays(1))
-        {
-            var f = byDay.GetValueOrDefault(day);
-            days.Add(new DayView(day, f?.Clicks ?? 0, f?.Started ?? 0, f?.Submitted ?? 0, f?.Approved ?? 0, f?.Denied ?? 0, f?.Expired ?? 0));
-        }
-
+        var days = EveryDay(byDay, from, to);
         var all = byDay.Values;
         return new AccountFunnelView(
             from, to, all.Sum(f => f.Clicks), all.Sum(f => f.Started), all.Sum(f => f.Submitted), all.Sum(f => f.Approved),
@@ -68,6 +62,69 @@ public sealed class FunnelQueries(NpgsqlDataSource database)
             new RefusedView(all.Sum(f => f.Refused.Expired), all.Sum(f => f.Refused.Exhausted), all.Sum(f => f.Refused.NoCredit),
                 all.Sum(f => f.Refused.RateLimited)),
             days);
+    }
+
+    /// <summary>A link's days <paramref name="from"/>..<paramref name="to"/>, each listed (zeros included); empty for another account's link.</summary>
+    public async Task<IReadOnlyList<DayView>> LinkDaysAsync(string accountId, string linkId, DateOnly from, DateOnly to)
+    {
+        await using var command = database.CreateCommand(
+            $"""
+            SELECT f.day, {Sums}
+            FROM funnel_days f
+            WHERE f.account_id = $1 AND f.link_id = $2 AND f.day BETWEEN $3 AND $4
+            GROUP BY f.day
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        command.Parameters.Add(new NpgsqlParameter { Value = linkId });
+        command.Parameters.Add(new NpgsqlParameter { Value = from });
+        command.Parameters.Add(new NpgsqlParameter { Value = to });
+        var byDay = new Dictionary<DateOnly, FunnelView>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                byDay[reader.GetFieldValue<DateOnly>(0)] = Funnel(reader, 1);
+            }
+        }
+
+        return EveryDay(byDay, from, to);
+    }
+
+    /// <summary>The funnels of the account's listed links, by link id (a link without any count is all zeros).</summary>
+    public async Task<IReadOnlyDictionary<string, FunnelView>> ByLinkAsync(string accountId, IReadOnlyCollection<string> linkIds)
+    {
+        await using var command = database.CreateCommand(
+            $"""
+            SELECT f.link_id, {Sums}
+            FROM funnel_days f
+            WHERE f.account_id = $1 AND f.link_id = ANY($2)
+            GROUP BY f.link_id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        command.Parameters.Add(new NpgsqlParameter { Value = linkIds.ToArray() });
+        var found = new Dictionary<string, FunnelView>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                found[reader.GetString(0)] = Funnel(reader, 1);
+            }
+        }
+
+        var none = new FunnelView(0, 0, 0, 0, 0, 0, new RefusedView(0, 0, 0, 0));
+        return linkIds.ToDictionary(id => id, id => found.GetValueOrDefault(id, none));
+    }
+
+    private static List<DayView> EveryDay(Dictionary<DateOnly, FunnelView> byDay, DateOnly from, DateOnly to)
+    {
+        var days = new List<DayView>();
+        for (var day = from; day <= to; day = day.AddDays(1))
+        {
+            var f = byDay.GetValueOrDefault(day);
+            days.Add(new DayView(day, f?.Clicks ?? 0, f?.Started ?? 0, f?.Submitted ?? 0, f?.Approved ?? 0, f?.Denied ?? 0, f?.Expired ?? 0));
+        }
+
+        return days;
     }
 
     private static FunnelView Funnel(NpgsqlDataReader r, int at) => new(

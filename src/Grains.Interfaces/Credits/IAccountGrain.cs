@@ -9,6 +9,9 @@ public interface IAccountGrain : IGrainWithStringKey
 
     Task<CreditBalance> AddCredits(int amount);
 
+    /// <summary>The id of the account's API key (never its secret); null for an account not opened.</summary>
+    Task<string?> ApiKey();
+
     /// <summary>A new secret for the account's API key, shown only in this answer; the old one stops working.</summary>
     Task<ApiCredentials?> RotateApiSecret();
 

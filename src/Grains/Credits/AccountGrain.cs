@@ -93,6 +93,8 @@ public sealed class AccountGrain(
 
     public async Task<AccountInfo?> Get() => state.RecordExists ? await Info() : null;
 
+    public Task<string?> ApiKey() => Task.FromResult(state.RecordExists ? state.State.ApiKey : null);
+
     public Task<CreditBalance> AddCredits(int amount) => _turns.Take(async () =>
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
