@@ -1,5 +1,6 @@
 using System.Net;
 using AngleSharp.Html.Dom;
+using MagicLink.Tests.Contract;
 using MagicLink.Tests.Infrastructure;
 
 namespace MagicLink.Tests.Dashboard;
@@ -15,7 +16,7 @@ public sealed class DashboardClient : IDisposable
     private DashboardClient(Uri baseAddress, bool followRedirects)
     {
         Cookies = new CookieContainer();
-        Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = followRedirects })
+        Http = new HttpClient(new ContractCheck(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = followRedirects }))
         {
             BaseAddress = baseAddress,
             Timeout = TimeSpan.FromSeconds(60),

@@ -1,4 +1,5 @@
 using System.Net;
+using MagicLink.Tests.Contract;
 using MagicLink.Tests.Dashboard;
 using MagicLink.Tests.Infrastructure;
 
@@ -60,7 +61,7 @@ public sealed class ReverseProxyTests(ProxiedFixture fixture) : IClassFixture<Pr
         var email = $"owner-{Guid.NewGuid():N}@example.com";
         await Service.OpenAccountAsync(email: email);
         // A browser would not send Secure cookies over http, so this client carries them by hand.
-        using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = Service.Http.BaseAddress };
+        using var client = new HttpClient(new ContractCheck(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false })) { BaseAddress = Service.Http.BaseAddress };
 
         using var form = await client.GetAsync("/dashboard");
         var antiforgery = form.Headers.GetValues("Set-Cookie").ToList();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using MagicLink.Tests.Contract;
 
 namespace MagicLink.Tests.Infrastructure;
 
@@ -34,7 +35,7 @@ public static class LinkSteps
     /// cookies, so every click is a new one rather than a same-browser resume.
     /// </summary>
     public static HttpClient NoRedirects(Uri baseAddress) =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 256 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(120) };
+        new(new ContractCheck(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 256 })) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(120) };
 
     public static async Task<Dictionary<HttpStatusCode, int>> ClickConcurrentlyAsync(IReadOnlyList<HttpClient> clients, JsonObject link, int clicks)
     {

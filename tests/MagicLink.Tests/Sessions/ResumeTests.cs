@@ -1,5 +1,6 @@
 using System.Net;
 using MagicLink.Grains.Sessions;
+using MagicLink.Tests.Contract;
 using MagicLink.Tests.Infrastructure;
 using MagicLink.Tests.Links;
 
@@ -63,7 +64,7 @@ public sealed class ResumeTests(FakeTimeFixture fixture) : IClassFixture<FakeTim
     }
 
     private HttpClient Browser() =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+        new(new ContractCheck(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }))
         {
             BaseAddress = Service.Http.BaseAddress,
         };
