@@ -35,25 +35,7 @@ public sealed class FunnelQueries(NpgsqlDataSource database)
     /// <summary>The account's funnel over the days <paramref name="from"/>..<paramref name="to"/>, each day listed (zeros included).</summary>
     public async Task<AccountFunnelView> AccountAsync(string accountId, DateOnly from, DateOnly to)
     {
-        await using var command = database.CreateCommand(
-            $"""
-            SELECT f.day, {Sums}
-            FROM funnel_days f
-            WHERE f.account_id = $1 AND f.day BETWEEN $2 AND $3
-            GROUP BY f.day
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
-        command.Parameters.Add(new NpgsqlParameter { Value = from });
-        command.Parameters.Add(new NpgsqlParameter { Value = to });
-        var byDay = new Dictionary<DateOnly, FunnelView>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                byDay[reader.GetFieldValue<DateOnly>(0)] = Funnel(reader, 1);
-            }
-        }
-
+        var byDay = await ByDayAsync(accountId, linkId: null, from, to);
         var days = EveryDay(byDay, from, to);
         var all = byDay.Values;
         return new AccountFunnelView(
@@ -65,29 +47,35 @@ public sealed class FunnelQueries(NpgsqlDataSource database)
     }
 
     /// <summary>A link's days <paramref name="from"/>..<paramref name="to"/>, each listed (zeros included); empty for another account's link.</summary>
-    public async Task<IReadOnlyList<DayView>> LinkDaysAsync(string accountId, string linkId, DateOnly from, DateOnly to)
+    public async Task<IReadOnlyList<DayView>> LinkDaysAsync(string accountId, string linkId, DateOnly from, DateOnly to) =>
+        EveryDay(await ByDayAsync(accountId, linkId, from, to), from, to);
+
+    /// <summary>The counts of each day that has any, for the account or, given <paramref name="linkId"/>, for that link of it.</summary>
+    private async Task<Dictionary<DateOnly, FunnelView>> ByDayAsync(string accountId, string? linkId, DateOnly from, DateOnly to)
     {
         await using var command = database.CreateCommand(
             $"""
             SELECT f.day, {Sums}
             FROM funnel_days f
-            WHERE f.account_id = $1 AND f.link_id = $2 AND f.day BETWEEN $3 AND $4
+            WHERE f.account_id = $1 AND f.day BETWEEN $2 AND $3{(linkId is null ? "" : " AND f.link_id = $4")}
             GROUP BY f.day
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = accountId });
-        command.Parameters.Add(new NpgsqlParameter { Value = linkId });
         command.Parameters.Add(new NpgsqlParameter { Value = from });
         command.Parameters.Add(new NpgsqlParameter { Value = to });
-        var byDay = new Dictionary<DateOnly, FunnelView>();
-        await using (var reader = await command.ExecuteReaderAsync())
+        if (linkId is not null)
         {
-            while (await reader.ReadAsync())
-            {
-                byDay[reader.GetFieldValue<DateOnly>(0)] = Funnel(reader, 1);
-            }
+            command.Parameters.Add(new NpgsqlParameter { Value = linkId });
         }
 
-        return EveryDay(byDay, from, to);
+        var byDay = new Dictionary<DateOnly, FunnelView>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            byDay[reader.GetFieldValue<DateOnly>(0)] = Funnel(reader, 1);
+        }
+
+        return byDay;
     }
 
     /// <summary>The funnels of the account's listed links, by link id (a link without any count is all zeros).</summary>
