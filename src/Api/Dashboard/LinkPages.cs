@@ -128,9 +128,8 @@ public static class LinkPages
 
     /// <summary>Queues a send through the same checks and queue as <c>POST /api/v1/links/{id}/share</c>.</summary>
     public static async Task<IResult> Share(
-        [AsParameters] DashboardPage page, string id, ShareForm form, IGrainFactory grains, IdempotentIds ids, NpgsqlDataSource database)
+        [AsParameters] DashboardPage page, string id, ShareForm form, ShareSends sends, NpgsqlDataSource database)
     {
-        var services = new SharingServices(grains, page.Links, ids, database);
         var frame = await page.Frames.BeginAsync(page.AccountId);
         if (await page.Links.FindOwnedAsync(page.AccountId, id) is not { } link)
         {
@@ -145,14 +144,14 @@ public static class LinkPages
 
         if (draft is null || errors.Count > 0)
         {
-            return await LinkPage(page, frame, link, services.Database, null, form, errors, StatusCodes.Status400BadRequest, false, false);
+            return await LinkPage(page, frame, link, database, null, form, errors, StatusCodes.Status400BadRequest, false, false);
         }
 
-        var (_, acceptance) = await SharingApi.EnqueueAsync(services, link, draft, "dashboard:" + form.FormKey);
+        var (_, acceptance) = await sends.EnqueueAsync(link, draft, "dashboard:" + form.FormKey);
         if (acceptance.RetryAfter is not null || acceptance.Conflict)
         {
             var problem = acceptance.Conflict ? "dash.share.used" : "dash.share.limit";
-            return await LinkPage(page, frame, link, services.Database, null, form.Renewed(), new() { ["form"] = problem },
+            return await LinkPage(page, frame, link, database, null, form.Renewed(), new() { ["form"] = problem },
                 acceptance.Conflict ? StatusCodes.Status400BadRequest : StatusCodes.Status429TooManyRequests, false, false);
         }
 

@@ -24,7 +24,7 @@ public sealed record ShareForm(string Channel, string To, string Message, string
     public (ShareDraft? Draft, Dictionary<string, string> Errors) Validate()
     {
         var check = new Validation();
-        var draft = SharingApi.Check(check, new ShareRequest(Channel, To, Message));
+        var draft = ShareRequestRules.Check(check, new ShareRequest(Channel, To, Message));
         return (draft, check.Errors.ToDictionary(e => e.Key, e => e.Value[0]));
     }
 

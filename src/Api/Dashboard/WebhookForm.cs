@@ -23,7 +23,7 @@ public sealed record WebhookForm(string Url, IReadOnlyList<string> Events, strin
     {
         var check = new Validation();
         var request = new WebhookEndpointRequest(Url, Events.Count == 0 ? null : Events, Description, Enabled: true);
-        var endpoint = WebhooksApi.NewEndpoint(check, request, accountId, options);
+        var endpoint = WebhookEndpointRules.NewEndpoint(check, request, accountId, options);
         return (endpoint, check.Errors.ToDictionary(e => e.Key, e => e.Value[0]));
     }
 }

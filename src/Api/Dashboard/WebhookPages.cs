@@ -17,16 +17,16 @@ public static class WebhookPages
 {
     public const int LogSize = 25;
 
-    public static Task<IResult> List([AsParameters] DashboardPage page, IGrainFactory grains, NpgsqlDataSource database) =>
-        ListPage(page, grains, database, WebhookForm.Blank(), new Dictionary<string, string>(), StatusCodes.Status200OK);
+    public static Task<IResult> List([AsParameters] DashboardPage page, WebhookEndpointQueries endpoints) =>
+        ListPage(page, endpoints, WebhookForm.Blank(), new Dictionary<string, string>(), StatusCodes.Status200OK);
 
     public static async Task<IResult> Create(
-        [AsParameters] DashboardPage page, WebhookForm form, IGrainFactory grains, NpgsqlDataSource database, IOptions<WebhookOptions> options)
+        [AsParameters] DashboardPage page, WebhookForm form, IGrainFactory grains, WebhookEndpointQueries endpoints, IOptions<WebhookOptions> options)
     {
         var (endpoint, errors) = form.Validate(page.AccountId, options.Value);
         if (endpoint is null)
         {
-            return await ListPage(page, grains, database, form, errors, StatusCodes.Status400BadRequest);
+            return await ListPage(page, endpoints, form, errors, StatusCodes.Status400BadRequest);
         }
 
         var id = Ids.New(WebhookIds.Endpoint);
@@ -35,14 +35,14 @@ public static class WebhookPages
     }
 
     private static async Task<IResult> ListPage(
-        DashboardPage page, IGrainFactory grains, NpgsqlDataSource database, WebhookForm form, IReadOnlyDictionary<string, string> errors, int code)
+        DashboardPage page, WebhookEndpointQueries endpoints, WebhookForm form, IReadOnlyDictionary<string, string> errors, int code)
     {
         var frame = await page.Frames.BeginAsync(page.AccountId);
         return new RazorComponentResult<WebhooksPage>(new
         {
             Frame = frame,
             page.T,
-            Endpoints = await WebhooksApi.ListAsync(grains, database, page.AccountId),
+            Endpoints = await endpoints.ListAsync(page.AccountId),
             Form = form,
             Errors = errors,
         })
@@ -50,10 +50,10 @@ public static class WebhookPages
     }
 
     public static async Task<IResult> Show(
-        [AsParameters] DashboardPage page, string id, string? reveal, IGrainFactory grains, NpgsqlDataSource database)
+        [AsParameters] DashboardPage page, string id, string? reveal, WebhookEndpointQueries endpoints, NpgsqlDataSource database)
     {
         var frame = await page.Frames.BeginAsync(page.AccountId);
-        if (await WebhooksApi.OwnedAsync(grains, page.AccountId, id) is not { } endpoint)
+        if (await endpoints.OwnedAsync(page.AccountId, id) is not { } endpoint)
         {
             return page.NotFound(frame, "webhooks", "webhook");
         }
@@ -69,25 +69,26 @@ public static class WebhookPages
         });
     }
 
-    public static Task<IResult> RotateSecret([AsParameters] DashboardPage page, string id, IGrainFactory grains) =>
-        Change(page, id, grains, async endpoint => await endpoint.RotateSecret() is null ? null : "?reveal=1");
+    public static Task<IResult> RotateSecret([AsParameters] DashboardPage page, string id, IGrainFactory grains, WebhookEndpointQueries endpoints) =>
+        Change(page, id, grains, endpoints, async endpoint => await endpoint.RotateSecret() is null ? null : "?reveal=1");
 
-    public static Task<IResult> SendTest([AsParameters] DashboardPage page, string id, IGrainFactory grains) =>
-        Change(page, id, grains, async endpoint => await endpoint.SendTest() is null ? null : "?tested=1");
+    public static Task<IResult> SendTest([AsParameters] DashboardPage page, string id, IGrainFactory grains, WebhookEndpointQueries endpoints) =>
+        Change(page, id, grains, endpoints, async endpoint => await endpoint.SendTest() is null ? null : "?tested=1");
 
-    public static Task<IResult> Retry([AsParameters] DashboardPage page, string id, string deliveryId, IGrainFactory grains) =>
-        Change(page, id, grains, async endpoint => WebhookIds.IsDelivery(deliveryId) && await endpoint.Retry(deliveryId) ? "?retried=1" : null);
+    public static Task<IResult> Retry([AsParameters] DashboardPage page, string id, string deliveryId, IGrainFactory grains, WebhookEndpointQueries endpoints) =>
+        Change(page, id, grains, endpoints, async endpoint => WebhookIds.IsDelivery(deliveryId) && await endpoint.Retry(deliveryId) ? "?retried=1" : null);
 
-    public static async Task<IResult> Delete([AsParameters] DashboardPage page, string id, IGrainFactory grains)
+    public static async Task<IResult> Delete([AsParameters] DashboardPage page, string id, IGrainFactory grains, WebhookEndpointQueries endpoints)
     {
-        var result = await Change(page, id, grains, async endpoint => await endpoint.Delete() ? "" : null);
+        var result = await Change(page, id, grains, endpoints, async endpoint => await endpoint.Delete() ? "" : null);
         return result is SeeOther ? new SeeOther("/dashboard/webhooks?deleted=1") : result;
     }
 
     /// <summary>Acts on the account's own endpoint and goes back to its page; anything else is not found.</summary>
-    private static async Task<IResult> Change(DashboardPage page, string id, IGrainFactory grains, Func<IWebhookEndpointGrain, Task<string?>> act)
+    private static async Task<IResult> Change(
+        DashboardPage page, string id, IGrainFactory grains, WebhookEndpointQueries endpoints, Func<IWebhookEndpointGrain, Task<string?>> act)
     {
-        if (await WebhooksApi.OwnedAsync(grains, page.AccountId, id) is null
+        if (await endpoints.OwnedAsync(page.AccountId, id) is null
             || await act(grains.GetGrain<IWebhookEndpointGrain>(id)) is not { } query)
         {
             return page.NotFound(await page.Frames.BeginAsync(page.AccountId), "webhooks", "webhook");

@@ -107,7 +107,9 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<CreditEntries>();
         builder.Services.AddSingleton<ReviewQueries>();
         builder.Services.AddWebhookOptions();
+        builder.Services.AddSingleton<WebhookEndpointQueries>();
         builder.Services.AddSharingOptions();
+        builder.Services.AddSingleton<ShareSends>();
         return builder;
     }
 

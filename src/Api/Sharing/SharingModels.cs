@@ -35,13 +35,9 @@ public sealed record ShareView(
 public sealed record PosterRequest([FromQuery(Name = "format")] string? Format);
 
 /// <summary>What the sharing endpoints take from the container.</summary>
-public sealed class SharingServices(IGrainFactory grains, LinkQueries links, IdempotentIds ids, NpgsqlDataSource database)
+public sealed class SharingServices(LinkQueries links, NpgsqlDataSource database)
 {
-    public IGrainFactory Grains { get; } = grains;
-
     public LinkQueries Links { get; } = links;
-
-    public IdempotentIds Ids { get; } = ids;
 
     public NpgsqlDataSource Database { get; } = database;
 }

@@ -11,19 +11,18 @@ using Npgsql;
 namespace MagicLink.Api.Webhooks;
 
 /// <summary>What every webhook route takes from the request and the host.</summary>
-public sealed record WebhookServices(HttpContext Http, IGrainFactory Grains, IOptions<WebhookOptions> Options, NpgsqlDataSource Database)
+public sealed record WebhookServices(
+    HttpContext Http, IGrainFactory Grains, IOptions<WebhookOptions> Options, NpgsqlDataSource Database, WebhookEndpointQueries Endpoints)
 {
     public DateTimeOffset Now() => Http.RequestServices.GetRequiredKeyedService<TimeProvider>(Clock.Key).GetUtcNow();
 
-    public Task<WebhookEndpointInfo?> OwnedAsync(string id) => WebhooksApi.OwnedAsync(Grains, Http.AccountId(), id);
+    public Task<WebhookEndpointInfo?> OwnedAsync(string id) => Endpoints.OwnedAsync(Http.AccountId(), id);
 }
 
 public sealed record PageQuery(string? Limit, string? Cursor);
 
 public static class WebhooksApi
 {
-    private const int MaxUrl = 2048;
-    private const int MaxDescription = 500;
     private const int DefaultPage = 20;
     private const int MaxPage = 100;
 
@@ -53,7 +52,7 @@ public static class WebhooksApi
         }
 
         var check = new Validation();
-        if (NewEndpoint(check, request.Value!, services.Http.AccountId(), services.Options.Value) is not { } endpoint)
+        if (WebhookEndpointRules.NewEndpoint(check, request.Value!, services.Http.AccountId(), services.Options.Value) is not { } endpoint)
         {
             return check.Problem();
         }
@@ -63,44 +62,9 @@ public static class WebhooksApi
         return TypedResults.Created($"/api/v1/webhook-endpoints/{id}", WebhookEndpointView.From(created, withSecret: true));
     }
 
-    /// <summary>The endpoint a create body asks for, or null with each wrong field named in <paramref name="check"/>; the dashboard's form uses it too.</summary>
-    public static NewWebhookEndpoint? NewEndpoint(Validation check, WebhookEndpointRequest body, string accountId, WebhookOptions options)
-    {
-        var url = Url(check, body.Url, options, required: true);
-        IReadOnlyList<string> events = Events(check, body.Events) ?? [.. WebhookEvents.All];
-        var description = check.Text("description", body.Description, 0, MaxDescription, required: false) ?? "";
-        return check.IsValid ? new NewWebhookEndpoint(accountId, url!, events, description, body.Enabled ?? true) : null;
-    }
-
-    /// <summary>The endpoint when it exists and belongs to the account; another account's is simply not found.</summary>
-    public static async Task<WebhookEndpointInfo?> OwnedAsync(IGrainFactory grains, string accountId, string id) =>
-        Ids.IsValid(id, WebhookIds.Endpoint) && await grains.GetGrain<IWebhookEndpointGrain>(id).Get() is { } endpoint
-            && endpoint.AccountId == accountId
-            ? endpoint
-            : null;
-
-    /// <summary>The account's endpoints, newest first.</summary>
-    public static async Task<List<WebhookEndpointInfo>> ListAsync(IGrainFactory grains, NpgsqlDataSource database, string accountId)
-    {
-        await using var command = database.CreateCommand(
-            "SELECT id FROM webhook_endpoints WHERE account_id = $1 ORDER BY created_at DESC, id DESC");
-        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
-        var ids = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                ids.Add(reader.GetString(0));
-            }
-        }
-
-        var endpoints = await Task.WhenAll(ids.Select(id => grains.GetGrain<IWebhookEndpointGrain>(id).Get()));
-        return endpoints.OfType<WebhookEndpointInfo>().ToList();
-    }
-
     private static async Task<Ok<Page<WebhookEndpointView>>> List([AsParameters] WebhookServices services) =>
         TypedResults.Ok(new Page<WebhookEndpointView>(
-            (await ListAsync(services.Grains, services.Database, services.Http.AccountId())).Select(e => WebhookEndpointView.From(e)).ToList(), null));
+            (await services.Endpoints.ListAsync(services.Http.AccountId())).Select(e => WebhookEndpointView.From(e)).ToList(), null));
 
     private static async Task<Results<Ok<WebhookEndpointView>, NotFoundProblem>> Get(string id, [AsParameters] WebhookServices services) =>
         await services.OwnedAsync(id) is { } endpoint ? TypedResults.Ok(WebhookEndpointView.From(endpoint)) : NotFound();
@@ -121,9 +85,9 @@ public static class WebhooksApi
         var body = request.Value!;
         var check = new Validation();
         var change = new WebhookEndpointChange(
-            Url(check, body.Url, services.Options.Value, required: false),
-            Events(check, body.Events),
-            check.Text("description", body.Description, 0, MaxDescription, required: false),
+            WebhookEndpointRules.Url(check, body.Url, services.Options.Value, required: false),
+            WebhookEndpointRules.Events(check, body.Events),
+            WebhookEndpointRules.Description(check, body.Description),
             body.Enabled);
         if (!check.IsValid)
         {
@@ -214,44 +178,6 @@ public static class WebhooksApi
 
         return TypedResults.Accepted($"/api/v1/webhook-endpoints/{id}/deliveries", new WebhookDeliveryQueued(deliveryId));
     }
-
-    private static string? Url(Validation check, string? value, WebhookOptions options, bool required)
-    {
-        var url = check.Text("url", value, 1, MaxUrl, required);
-        if (url is not null && WebhookAddresses.Refusal(url, options.AllowPrivate) is { } refusal)
-        {
-            check.Add("url", refusal);
-            return null;
-        }
-
-        return url;
-    }
-
-    /// <summary>The subscribed event names, or null when the request left them out (all of them, on creation).</summary>
-    private static List<string>? Events(Validation check, IReadOnlyList<string>? events)
-    {
-        if (events is null)
-        {
-            return null;
-        }
-
-        if (events.Count == 0)
-        {
-            check.Add("events", "events must name at least one event; leave it out to receive all of them.");
-            return null;
-        }
-
-        var unknown = events.Where(e => !WebhookEvents.All.Contains(e)).ToList();
-        if (unknown.Count > 0)
-        {
-            check.Add("events", $"events has unknown names ({string.Join(", ", unknown.Take(5).Select(e => e is null ? "null" : Shorten(e)))}); known: {string.Join(", ", WebhookEvents.All)}.");
-            return null;
-        }
-
-        return events.Distinct().ToList();
-    }
-
-    private static string Shorten(string name) => Validation.IsPlainText(name) && name.Length <= 40 ? $"'{name}'" : "(unprintable)";
 
     private static NotFoundProblem NotFound() => Problems.NotFound("webhook endpoint");
 }
