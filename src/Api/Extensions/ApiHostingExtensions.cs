@@ -151,9 +151,10 @@ public static class ApiHostingExtensions
         api.MapSessionsApi();
         api.MapStatsApi();
         api.MapWebhooksApi();
-        app.MapRedeemEndpoints();
-        app.MapHostedFlow();
-        app.MapDashboard();
+        var pages = app.MapGroup("").WithPageAssets(app);
+        pages.MapRedeemEndpoints();
+        pages.MapHostedFlow();
+        pages.MapDashboard();
         return app;
     }
 }
