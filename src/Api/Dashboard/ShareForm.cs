@@ -5,7 +5,7 @@ namespace MagicLink.Api.Dashboard;
 
 /// <summary>
 /// The link page's "Send the link" form, held as typed so a refused form comes back filled in. Its
-/// rules are those of <c>POST /api/v1/links/{id}/share</c>, whose messages it shows beside each field.
+/// rules are those of <c>POST /api/v1/links/{id}/share</c>; each refused field gets its rule beside it.
 /// </summary>
 public sealed record ShareForm(string Channel, string To, string Message, string FormKey)
 {
@@ -25,7 +25,12 @@ public sealed record ShareForm(string Channel, string To, string Message, string
     {
         var check = new Validation();
         var draft = ShareRequestRules.Check(check, new ShareRequest(Channel, To, Message));
-        return (draft, check.Errors.ToDictionary(e => e.Key, e => e.Value[0]));
+        // The page says each rule in the browser's language; the API's English messages stay the API's.
+        return (draft, check.Errors.ToDictionary(e => e.Key, e => e.Key switch
+        {
+            "to" => Channel == "sms" ? "dash.rule.share.to.sms" : "dash.rule.share.to.email",
+            _ => "dash.rule.share." + e.Key,
+        }));
     }
 
     private static string NewKey() => Guid.NewGuid().ToString("N");

@@ -6,7 +6,7 @@ namespace MagicLink.Api.Dashboard;
 
 /// <summary>
 /// The "Add endpoint" form, held as typed so a refused form comes back filled in. Its rules are
-/// those of <c>POST /api/v1/webhook-endpoints</c>, whose messages it shows beside each field.
+/// those of <c>POST /api/v1/webhook-endpoints</c>; each refused field gets its rule beside it.
 /// </summary>
 public sealed record WebhookForm(string Url, IReadOnlyList<string> Events, string Description)
 {
@@ -18,12 +18,14 @@ public sealed record WebhookForm(string Url, IReadOnlyList<string> Events, strin
         return new(form["url"].ToString().Trim(), form["events"].Select(e => e ?? "").ToList(), form["description"].ToString());
     }
 
-    /// <summary>No box ticked means every event, as leaving <c>events</c> out of the API's body does.</summary>
+    /// <summary>The endpoint to add, or the text key of the rule for each field that is wrong.</summary>
     public (NewWebhookEndpoint? Endpoint, IReadOnlyDictionary<string, string> Errors) Validate(string accountId, WebhookOptions options)
     {
         var check = new Validation();
+        // No box ticked means every event, as leaving events out of the API's body does.
         var request = new WebhookEndpointRequest(Url, Events.Count == 0 ? null : Events, Description, Enabled: true);
         var endpoint = WebhookEndpointRules.NewEndpoint(check, request, accountId, options);
-        return (endpoint, check.Errors.ToDictionary(e => e.Key, e => e.Value[0]));
+        // The page says each rule in the browser's language; the API's English messages stay the API's.
+        return (endpoint, check.Errors.ToDictionary(e => e.Key, e => "dash.rule.webhook." + e.Key));
     }
 }

@@ -1,3 +1,4 @@
+using MagicLink.Api.Pages;
 using MagicLink.Tests.Infrastructure;
 
 namespace MagicLink.Tests.Dashboard;
@@ -37,6 +38,28 @@ public sealed class DashboardLanguageTests(DashboardFixture fixture) : IClassFix
             Assert.Equal("Nuorodos", links.QuerySelector("h1")!.TextContent);
             Assert.Equal("Turimi kreditai", links.QuerySelector(".stat.primary span")!.TextContent);
             Assert.Equal("Sesijų dar nėra", sessions.QuerySelector(".empty h3")!.TextContent);
+        }
+    }
+
+    [Fact]
+    public async Task The_webhook_and_share_forms_explain_a_refused_field_in_the_browsers_language()
+    {
+        var (account, _, client) = await DashboardClient.SignedInAsync(fixture.Service);
+        using (client)
+        {
+            client.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("de");
+            var webhooks = await client.PageAsync("/dashboard/webhooks");
+            using var badUrl = await client.SubmitAsync(webhooks, "/dashboard/webhooks", new() { ["url"] = "ftp://hooks.example.com/in" });
+            var link = await LinkSteps.CreateAsync(account, new { type = "unlimited" });
+            var path = $"/dashboard/links/{(string)link["id"]!}";
+            using var badTo = await client.SubmitAsync(await client.PageAsync(path), $"{path}/share#share-send",
+                new() { ["channel"] = "sms", ["to"] = "not a number" }, postTo: $"{path}/share");
+
+            var urlError = Markup.Parse(await badUrl.Content.ReadAsStringAsync()).QuerySelector(".field-error")!.TextContent;
+            var toError = Markup.Parse(await badTo.Content.ReadAsStringAsync()).QuerySelector(".field-error")!.TextContent;
+            Assert.Equal(Texts.For("de")["dash.rule.webhook.url"].Value, urlError);
+            Assert.Equal(Texts.For("de")["dash.rule.share.to.sms"].Value, toError);
+            Assert.DoesNotContain("must", urlError + toError, StringComparison.Ordinal);
         }
     }
 }
