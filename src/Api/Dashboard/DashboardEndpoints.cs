@@ -1,3 +1,4 @@
+using MagicLink.Api.Components;
 using MagicLink.Api.Components.Dashboard;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,8 +29,6 @@ public static class DashboardEndpoints
         dashboard.MapGet("/links/{id}/qr.svg", LinkPages.QrSvg);
         dashboard.MapGet("/links/{id}/poster.pdf", LinkPages.PosterPdf);
         dashboard.MapPost("/links/{id}/share", LinkPages.Share);
-        dashboard.MapGet("/webhooks", WebhookPages.List);
-        dashboard.MapPost("/webhooks", WebhookPages.Create);
         dashboard.MapGet("/webhooks/{id}", WebhookPages.Show);
         dashboard.MapPost("/webhooks/{id}/rotate-secret", WebhookPages.RotateSecret);
         dashboard.MapPost("/webhooks/{id}/test", WebhookPages.SendTest);
@@ -49,20 +48,35 @@ public static class DashboardEndpoints
     }
 
     /// <summary>
-    /// Every dashboard form carries an antiforgery token, which <c>UseAntiforgery()</c> checks before
-    /// the handler runs. A form without a valid one (expired, sent from another site, or not a form at
-    /// all) changes nothing and gets a page that says so.
+    /// The routable pages (static server rendering), whose forms bind with <c>[SupplyParameterFromForm]</c>;
+    /// every one needs a signed-in account, like the rest of the dashboard.
     /// </summary>
-    private static RouteGroupBuilder RequireFormTokens(this RouteGroupBuilder group)
+    public static IEndpointRouteBuilder MapDashboardPages(this IEndpointRouteBuilder app)
     {
-        group.WithMetadata(new RequireAntiforgeryTokenAttribute());
-        group.AddEndpointFilter(async (context, next) =>
-            context.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }
-                ? new RazorComponentResult<FormRefusedPage>(new { T = DashboardFrames.TextsFor(context.HttpContext) })
+        app.MapRazorComponents<Routes>().WithStaticAssets().RequireAuthorization(DashboardAuth.Policy).ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>
+    /// Every dashboard form carries an antiforgery token, which <c>UseAntiforgery()</c> checks before
+    /// the endpoint runs. A form without a valid one (expired, sent from another site, or not a form at
+    /// all) changes nothing and gets a page that says so, whether a handler or a routable page would have taken it.
+    /// </summary>
+    public static IApplicationBuilder UseDashboardFormRefusal(this IApplicationBuilder app) =>
+        app.Use(async (http, next) =>
+        {
+            if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false } && http.Request.Path.StartsWithSegments(DashboardAuth.Root))
+            {
+                await new RazorComponentResult<FormRefusedPage>(new { T = DashboardFrames.TextsFor(http) })
                 {
                     StatusCode = StatusCodes.Status400BadRequest,
-                }
-                : await next(context));
-        return group;
-    }
+                }.ExecuteAsync(http);
+                return;
+            }
+
+            await next(http);
+        });
+
+    private static RouteGroupBuilder RequireFormTokens(this RouteGroupBuilder group) =>
+        group.WithMetadata(new RequireAntiforgeryTokenAttribute());
 }

@@ -10,14 +10,6 @@ namespace MagicLink.Api.Dashboard;
 /// </summary>
 public sealed record WebhookForm(string Url, IReadOnlyList<string> Events, string Description)
 {
-    public static WebhookForm Blank() => new("", [], "");
-
-    public static async ValueTask<WebhookForm> BindAsync(HttpContext http)
-    {
-        var form = await DashboardForms.ReadAsync(http);
-        return new(form["url"].ToString().Trim(), form["events"].Select(e => e ?? "").ToList(), form["description"].ToString());
-    }
-
     /// <summary>The endpoint to add, or the text key of the rule for each field that is wrong.</summary>
     public (NewWebhookEndpoint? Endpoint, IReadOnlyDictionary<string, string> Errors) Validate(string accountId, WebhookOptions options)
     {

@@ -17,38 +17,6 @@ public static class WebhookPages
 {
     public const int LogSize = 25;
 
-    public static Task<IResult> List([AsParameters] DashboardPage page, WebhookEndpointQueries endpoints) =>
-        ListPage(page, endpoints, WebhookForm.Blank(), new Dictionary<string, string>(), StatusCodes.Status200OK);
-
-    public static async Task<IResult> Create(
-        [AsParameters] DashboardPage page, WebhookForm form, IGrainFactory grains, WebhookEndpointQueries endpoints, IOptions<WebhookOptions> options)
-    {
-        var (endpoint, errors) = form.Validate(page.AccountId, options.Value);
-        if (endpoint is null)
-        {
-            return await ListPage(page, endpoints, form, errors, StatusCodes.Status400BadRequest);
-        }
-
-        var id = Ids.New(WebhookIds.Endpoint);
-        await grains.GetGrain<IWebhookEndpointGrain>(id).Create(endpoint);
-        return new SeeOther($"/dashboard/webhooks/{id}?reveal=1");
-    }
-
-    private static async Task<IResult> ListPage(
-        DashboardPage page, WebhookEndpointQueries endpoints, WebhookForm form, IReadOnlyDictionary<string, string> errors, int code)
-    {
-        var frame = await page.Frames.BeginAsync(page.AccountId);
-        return new RazorComponentResult<WebhooksPage>(new
-        {
-            Frame = frame,
-            page.T,
-            Endpoints = await endpoints.ListAsync(page.AccountId),
-            Form = form,
-            Errors = errors,
-        })
-        { StatusCode = code };
-    }
-
     public static async Task<IResult> Show(
         [AsParameters] DashboardPage page, string id, string? reveal, WebhookEndpointQueries endpoints, NpgsqlDataSource database)
     {

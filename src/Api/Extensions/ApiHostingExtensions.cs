@@ -135,6 +135,7 @@ public static class ApiHostingExtensions
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseDashboardLanguage();
+        app.UseDashboardFormRefusal();
         app.UseRateLimiter();
 
         app.MapStaticAssets();
@@ -155,6 +156,7 @@ public static class ApiHostingExtensions
         pages.MapRedeemEndpoints();
         pages.MapHostedFlow();
         pages.MapDashboard();
+        app.MapDashboardPages();
         return app;
     }
 }
