@@ -12,6 +12,10 @@ public static class ApiApp
         // assets are found by that name.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(ApiApp).Assembly.GetName().Name });
         builder.WebHost.UseStaticWebAssets();
+        // Served from a build's manifest (tests, run.sh), MapStaticAssets would answer no-cache for
+        // every file; the manifest's own headers are right in any environment, since a fingerprinted
+        // URL changes with its content.
+        builder.Configuration["EnableStaticAssetsDevelopmentCaching"] = "true";
         builder.AddMagicLinkApi(silo);
         configure?.Invoke(builder.Services);
         var app = builder.Build();
