@@ -5,8 +5,8 @@
 #   bench/run.sh
 #
 # Starts its own PostgreSQL (fsync on, pg_stat_statements loaded) in a temp dir, builds Release,
-# starts one silo and the API, drives POST /l/{token} with bench/LoadGen (one hot link, then 1,000
-# links, then the drift case), weighs the silo with many links (memory case), stops the service,
+# starts one silo and the API, drives POST /l/{token} with wrk (bench/wrk/click.lua; one hot link,
+# then 1,000 links; LoadGen opens their account) and bench/LoadGen (the drift case), weighs the silo with many links (memory case), stops the service,
 # then runs pgbench with bench/pgbench/click.sql (one row, then 1,000 rows) against the database
 # "bench" of the same server. Around every measured window it snapshots PostgreSQL's counters, so
 # the table shows statements, commits, WAL and CPU per accepted click. Prints a table; keeps it in
@@ -18,7 +18,8 @@
 # counted before that, BENCH_CONCURRENCY (64) clients, BENCH_LINKS (1000) links/rows of the spread
 # case, BENCH_DRIFT_CLICKS (200000; 0 skips) accepted clicks of the drift case, BENCH_DRIFT_MODE
 # (hot, or spread over BENCH_LINKS links), BENCH_DRIFT_LIMIT (3600) seconds the drift case may take
-# at most, BENCH_MEMORY_LINKS (100000; 0 skips) links of the memory case, BENCH_SPIN (unset; 0
+# at most, BENCH_MEMORY_LINKS (100000; 0 skips) links of the memory case, BENCH_CLIENT (wrk, or
+# loadgen to click with LoadGen as before), BENCH_SPIN (unset; 0
 # turns off the thread pool's spinning in the silo and the API), BENCH_PG_PORT (55460) and the next
 # four ports for the API, Orleans dashboard, silo, gateway (BENCH_HTTP_PORT, BENCH_DASHBOARD_PORT,
 # BENCH_SILO_PORT, BENCH_GATEWAY_PORT).
@@ -43,6 +44,7 @@ DRIFT_LIMIT="${BENCH_DRIFT_LIMIT:-3600}"
 MEMORY_LINKS="${BENCH_MEMORY_LINKS:-100000}"
 SPIN="${BENCH_SPIN-0}"
 API_MODE="${BENCH_API:-separate}"
+CLIENT="${BENCH_CLIENT:-wrk}"
 PG_PORT="${BENCH_PG_PORT:-55460}"
 HTTP_PORT="${BENCH_HTTP_PORT:-$((PG_PORT + 1))}"
 DASHBOARD_PORT="${BENCH_DASHBOARD_PORT:-$((PG_PORT + 2))}"
@@ -211,6 +213,12 @@ per_click() { # RESULT-line snapshot-before snapshot-after
 
 # ---- tools --------------------------------------------------------------------------------
 command -v dotnet >/dev/null 2>&1 || ml_die "the .NET 10 SDK (dotnet) is required"
+case "$CLIENT" in
+  wrk) command -v wrk >/dev/null 2>&1 || ml_apt_install wrk
+       WRK="$(command -v wrk)" || ml_die "wrk is still missing" ;;
+  loadgen) ;;
+  *) ml_die "BENCH_CLIENT must be wrk or loadgen, not '$CLIENT'" ;;
+esac
 ml_require_command curl
 ml_require_command setsid util-linux
 
@@ -339,12 +347,54 @@ run_loadgen() { # mode seconds loadgen-options...
   echo "$RESULT"
 }
 
-log "LoadGen hot: $CONCURRENCY clients, $WARMUP s warm-up + $DURATION s"
-run_loadgen hot "$DURATION"
-HOT="$RESULT"
-log "LoadGen spread ($LINKS links): $CONCURRENCY clients, $WARMUP s warm-up + $DURATION s"
-run_loadgen spread "$DURATION" --links "$LINKS"
-SPREAD="$RESULT"
+# Sets RESULT like run_loadgen, with wrk clicking: a C client costs the shared machine far less
+# CPU per click than LoadGen, which leaves it to the service as pgbench's C client leaves it to
+# PostgreSQL. LoadGen opens the account and its links; wrk warms up, then runs the measured window,
+# through a shell that outlives it so that wrk's CPU is read from the shell's waited-for children.
+run_wrk() { # mode links
+  local mode="$1" links="$2" out="$WORK/wrk-$1" snap="$WORK/snapshot-$1" first last from_us to_us seconds cpu_wrk
+  dotnet "$LOADGEN" "$API" "$MAGICLINK_ADMIN_TOKEN" paths --links "$links" >"$out.paths" || ml_die "LoadGen could not open the $mode case's links"
+  "$WRK" -t2 -c"$CONCURRENCY" -d"${WARMUP}s" --timeout 30s -s "$BENCH_DIR/wrk/click.lua" "$API" -- "$out.paths" "$mode" "$CONCURRENCY" \
+    >"$out.warmup" 2>&1 || log "wrk warm-up exited with code $?"
+  "${SNAPSHOT[@]}" -v db=magiclink -o "$snap-start" || log "counter snapshot failed"
+  from_us="$(date +%s%6N)"
+  first="$(cpu_sample "$SILO_PID" "${API_PID:-$SILO_PID}" "$PM_PID")"
+  # shellcheck disable=SC2016
+  sh -c '"$@" >"$0.out" 2>&1; cat /proc/$$/stat >"$0.stat"' "$out" \
+    "$WRK" -t2 -c"$CONCURRENCY" -d"${DURATION}s" --timeout 30s --latency -s "$BENCH_DIR/wrk/click.lua" "$API" -- "$out.paths" "$mode" "$CONCURRENCY" &
+  CHILD_PID=$!
+  wait "$CHILD_PID" || log "wrk $mode exited with code $?"
+  CHILD_PID=""
+  to_us="$(date +%s%6N)"
+  last="$(cpu_sample "$SILO_PID" "${API_PID:-$SILO_PID}" "$PM_PID")"
+  "${SNAPSHOT[@]}" -v db=magiclink -o "$snap-end" || log "counter snapshot failed"
+  sed 's/^/  [wrk] /' "$out.out" | grep -v '^  \[wrk\] RESULT' >&2
+  seconds="$(awk -v a="$from_us" -v b="$to_us" 'BEGIN { printf "%.3f", (b - a) / 1000000 }')"
+  # Fields 16 and 17 of /proc/<pid>/stat (after "(comm)"): CPU of the children the shell waited for.
+  cpu_wrk="$(sed 's/^.*) //' "$out.stat" | awk -v s="$seconds" -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", 100 * ($14 + $15) / hz / s }')"
+  RESULT="$(grep '^RESULT ' "$out.out" | tail -n 1 || true)"
+  [ -n "$RESULT" ] || RESULT="RESULT mode=$mode clicks_per_s=nan errors=wrk-failed"
+  RESULT="$RESULT $(cpu_report "$seconds" "$first" "$last" silo api postgres | sed "s/\$/ cpu_wrk_pct=$cpu_wrk/")"
+  [ -n "$API_PID" ] || RESULT="$(sed 's/ cpu_api_pct=[0-9-]*//' <<<"$RESULT")"
+  RESULT="$RESULT$(per_click "$RESULT" "$snap-start" "$snap-end")"
+  echo "$RESULT"
+}
+
+if [ "$CLIENT" = wrk ]; then
+  log "wrk hot: $CONCURRENCY connections, $WARMUP s warm-up + $DURATION s"
+  run_wrk hot 1
+  HOT="$RESULT"
+  log "wrk spread ($LINKS links): $CONCURRENCY connections, $WARMUP s warm-up + $DURATION s"
+  run_wrk spread "$LINKS"
+  SPREAD="$RESULT"
+else
+  log "LoadGen hot: $CONCURRENCY clients, $WARMUP s warm-up + $DURATION s"
+  run_loadgen hot "$DURATION"
+  HOT="$RESULT"
+  log "LoadGen spread ($LINKS links): $CONCURRENCY clients, $WARMUP s warm-up + $DURATION s"
+  run_loadgen spread "$DURATION" --links "$LINKS"
+  SPREAD="$RESULT"
+fi
 SILO_RSS="$(rss "$SILO_PID")"
 API_RSS="$(if [ -n "$API_PID" ]; then rss "$API_PID"; else echo "(in the silo's process)"; fi)"
 log "peak RSS after hot and spread: silo $SILO_RSS, API $API_RSS"
@@ -498,7 +548,7 @@ cpu_row() { # label RESULT-line
   echo "PostgreSQL $PG_VERSION on 127.0.0.1, same server for both: $PG_SETTINGS"
   echo "durability: fsync and synchronous_commit are ON for the service and for pgbench alike (each commit waits for the WAL flush)"
   echo "load: $CONCURRENCY concurrent clients, closed loop, $DURATION s measured after $WARMUP s warm-up; spread = $LINKS links / rows"
-  echo "service: $API_TEXT; MAGICLINK_REDEEM_RATE_LIMIT=0; POST /l/{token} -> 303 over HTTP/1.1 keep-alive, LoadGen on the same machine"
+  echo "service: $API_TEXT; MAGICLINK_REDEEM_RATE_LIMIT=0; POST /l/{token} -> 303 over HTTP/1.1 keep-alive, $([ "$CLIENT" = wrk ] && echo "wrk -t2 (bench/wrk/click.lua) for hot and spread, LoadGen for drift" || echo LoadGen) on the same machine"
   echo "thread-pool spinning in the silo and the API: $SPIN_TEXT"
   echo "pgbench: -M prepared -c $CONCURRENCY -j $JOBS, bench/pgbench/click.sql (UPDATE counter row + INSERT session row, one transaction)"
   echo "per click: deltas over the measured window / accepted clicks. stmts: top-level statements (pg_stat_statements, without"

@@ -17,7 +17,7 @@ namespace MagicLink.Bench;
 internal static class Program
 {
     private const string Usage = """
-        usage: MagicLink.LoadGen BASE_URL ADMIN_TOKEN [hot|spread|drift|memory] [CONCURRENCY] [SECONDS]
+        usage: MagicLink.LoadGen BASE_URL ADMIN_TOKEN [hot|spread|drift|memory|paths] [CONCURRENCY] [SECONDS]
                                  [--links N] [--clicks N] [--warmup SECONDS] [--setup-parallelism N]
                                  [--cpu NAME=PID[,NAME=PID...]] [--at-window-start CMD] [--at-window-end CMD]
           hot     every click goes to one unlimited link
@@ -26,6 +26,8 @@ internal static class Program
                   were counted, then compares the click rate of the first and the last 10% of them;
                   SECONDS is then a time limit (default 3600)
           memory  creates N links (--links, default 100000), reads each back (GET) and clicks none
+          paths   creates N links (--links, default 1) and prints their click paths, one a line, for
+                  another load generator (bench/run.sh's wrk); clicks none
           CONCURRENCY  concurrent clients, each with one request in flight (default 64)
           SECONDS      measured duration (default 20), after --warmup seconds not counted (default 3)
           --cpu   Linux only: report the CPU each process (with its direct children, e.g. the
@@ -72,6 +74,12 @@ internal static class Program
             createSeconds = watch.Elapsed.TotalSeconds;
             Log($"created {links.Length} unlimited link(s) in {createSeconds:F1} s " +
                 $"({links.Length / createSeconds:F0}/s, parallelism {Math.Min(links.Length, options.SetupParallelism)})");
+            if (options.Mode == Mode.Paths)
+            {
+                Console.Out.Write(string.Concat(links.Select(l => "/" + l.Path + "\n")));
+                return 0;
+            }
+
             if (options.Mode == Mode.Memory)
             {
                 // Creation activates each link grain, but the first ones may have been collected
@@ -107,6 +115,7 @@ internal enum Mode
     Spread,
     Drift,
     Memory,
+    Paths,
 }
 
 /// <param name="Clicks">Drift only: the accepted clicks that end the window (0 in the other modes).</param>
@@ -119,6 +128,7 @@ internal sealed record Options(
         Mode.Hot => "hot",
         Mode.Spread => "spread",
         Mode.Drift => "drift",
+        Mode.Paths => "paths",
         _ => "memory",
     };
 
@@ -167,7 +177,8 @@ internal sealed record Options(
             "spread" => Mode.Spread,
             "drift" => Mode.Drift,
             "memory" => Mode.Memory,
-            var other => throw new ArgumentException($"unknown mode '{other}' (hot, spread, drift or memory)"),
+            "paths" => Mode.Paths,
+            var other => throw new ArgumentException($"unknown mode '{other}' (hot, spread, drift, memory or paths)"),
         };
 
         var known = new[] { "links", "clicks", "warmup", "setup-parallelism", "cpu", "at-window-start", "at-window-end" };
@@ -180,7 +191,7 @@ internal sealed record Options(
         {
             Mode.Hot => 1,
             Mode.Spread => Number("--links", named.GetValueOrDefault("links"), 10_000, 1, 1_000_000),
-            Mode.Drift => Number("--links", named.GetValueOrDefault("links"), 1, 1, 1_000_000),
+            Mode.Drift or Mode.Paths => Number("--links", named.GetValueOrDefault("links"), 1, 1, 1_000_000),
             _ => Number("--links", named.GetValueOrDefault("links"), 100_000, 1, 10_000_000),
         };
         return new Options(
