@@ -1,8 +1,8 @@
 using MagicLink.Api.Access;
 using MagicLink.Api.Accounts;
 using MagicLink.Api.Extensions;
-using MagicLink.Grains.Access;
 using MagicLink.Grains;
+using MagicLink.Grains.Access;
 using MagicLink.Grains.Credits;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using MagicLink.Api.Accounts;
 using MagicLink.Api.Application;
 using MagicLink.Api.Components.Dashboard;
+using MagicLink.Api.Extensions;
 using MagicLink.Api.Stats;
 using MagicLink.Grains.Access;
 using MagicLink.Grains.Credits;
@@ -22,11 +23,10 @@ public static class AccountPages
 
     /// <summary>
     /// A new password, once the current one is proven. A wrong current password is a failed sign-in
-    /// of the login (the same lockout), and the change signs out every other browser: their session
-    /// rows go, and a cookie signed in meanwhile carries the stamp from before the change.
+    /// of the login (the same lockout), and the change signs out every other browser.
     /// </summary>
     public static async Task<IResult> ChangePassword(
-        [AsParameters] DashboardPage page, PasswordForm form, CreditEntries entries, IGrainFactory grains, DashboardSessions sessions)
+        [AsParameters] DashboardPage page, PasswordForm form, CreditEntries entries, IGrainFactory grains)
     {
         var errors = form.Validate();
         if (errors.Count > 0)
@@ -49,7 +49,8 @@ public static class AccountPages
                 new PasswordState(new() { ["current"] = "dash.password.wrong" }, false), StatusCodes.Status400BadRequest);
         }
 
-        await sessions.RemoveAllAsync(page.AccountId);
+        // This browser's sign-in takes the new stamp (the cookie handler rewrites its session row);
+        // every other one still carries the old stamp and is signed out on its next request.
         await DashboardAuth.SignInAsync(page.Http, page.AccountId, change.Stamp);
         return new SeeOther($"/dashboard/account?password=changed#{PasswordState.Anchor}");
     }
@@ -95,6 +96,7 @@ public static class AccountPages
             OnFirstPage = before is null,
             Next = more ? ledger[^1].Seq.ToString(CultureInfo.InvariantCulture) : null,
             Password = password,
+            Href = DashboardPage.IsFormAnswer(page.Http) ? "/dashboard/account" : null,
         })
         { StatusCode = status };
     }
