@@ -41,9 +41,38 @@ public sealed class DashboardNarrowScreenTests(DashboardFixture fixture, Browser
             await AssertFitsAsync(page, path);
         }
 
+        if (Environment.GetEnvironmentVariable("MAGICLINK_SCREENSHOTS") is { Length: > 0 } directory)
+        {
+            await ScreenshotsAsync(page, (string)link["id"]!, directory);
+        }
+
         await page.Context.ClearCookiesAsync();
         await page.GotoAsync("/dashboard");
         await AssertFitsAsync(page, "/dashboard");
+    }
+
+    /// <summary>For people reviewing the design (MAGICLINK_SCREENSHOTS=dir): the link page with either chart, and the account page.</summary>
+    private static async Task ScreenshotsAsync(IPage page, string linkId, string directory)
+    {
+        foreach (var (size, width, height) in new[] { ("1280", 1280, 900), ("390", 390, 844) })
+        {
+            await page.SetViewportSizeAsync(width, height);
+            foreach (var (name, path) in new[]
+            {
+                ("link-30d", $"/dashboard/links/{linkId}"), ("link-24h", $"/dashboard/links/{linkId}?range=24h"), ("account", "/dashboard/account"),
+            })
+            {
+                await page.GotoAsync(path);
+                await page.ScreenshotAsync(new() { Path = Path.Combine(directory, $"{name}-{size}.png"), FullPage = true });
+                foreach (var part in new[] { "funnel", "share", "password" })
+                {
+                    if (await page.Locator($"#{part}").CountAsync() > 0)
+                    {
+                        await page.Locator($"#{part}").ScreenshotAsync(new() { Path = Path.Combine(directory, $"{name}-{size}-{part}.png") });
+                    }
+                }
+            }
+        }
     }
 
     private static async Task AssertFitsAsync(IPage page, string path)
