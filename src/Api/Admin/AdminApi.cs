@@ -2,6 +2,7 @@ using MagicLink.Api.Access;
 using MagicLink.Api.Accounts;
 using MagicLink.Api.Extensions;
 using MagicLink.Grains;
+using MagicLink.Grains.Access;
 using MagicLink.Grains.Credits;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -37,7 +38,7 @@ public static class AdminApi
         var check = new Validation();
         var name = check.Text("name", request.Name, 1, 200);
         var email = check.Email("email", request.Email);
-        var password = check.Text("password", request.Password, 8, 200);
+        var password = check.Text("password", request.Password, PasswordRule.MinLength, PasswordRule.MaxLength);
         var credits = check.Number("credits", request.Credits, 0, MaxCredits);
         if (!check.IsValid)
         {

@@ -1,19 +1,71 @@
 using System.Globalization;
 using MagicLink.Api.Accounts;
+using MagicLink.Api.Application;
 using MagicLink.Api.Components.Dashboard;
+using MagicLink.Api.Extensions;
+using MagicLink.Api.Stats;
+using MagicLink.Grains.Access;
 using MagicLink.Grains.Credits;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MagicLink.Api.Dashboard;
 
-/// <summary><c>/dashboard/account</c>: the credits and their ledger, and the API key with its secret.</summary>
+/// <summary><c>/dashboard/account</c>: the credits and their ledger, the API key with its secret, and the password.</summary>
 public static class AccountPages
 {
     /// <summary>Ledger entries per page.</summary>
     public const int LedgerPage = 25;
 
-    public static Task<IResult> Show([AsParameters] DashboardPage page, CreditEntries entries, IGrainFactory grains, string? cursor) =>
-        Draw(page, entries, grains, cursor, secret: null);
+    public const string PasswordPath = "/dashboard/account/password";
+
+    public static Task<IResult> Show([AsParameters] DashboardPage page, CreditEntries entries, IGrainFactory grains, string? cursor, string? password) =>
+        Draw(page, entries, grains, cursor, secret: null, new PasswordState([], password == "changed"));
+
+    /// <summary>
+    /// A new password, once the current one is proven. A wrong current password is a failed sign-in
+    /// of the login (the same lockout), and the change signs out every other browser.
+    /// </summary>
+    public static async Task<IResult> ChangePassword(
+        [AsParameters] DashboardPage page, PasswordForm form, CreditEntries entries, IGrainFactory grains)
+    {
+        var errors = form.Validate();
+        if (errors.Count > 0)
+        {
+            return await Draw(page, entries, grains, null, null, new PasswordState(errors, false), StatusCodes.Status400BadRequest);
+        }
+
+        var account = await grains.GetGrain<IAccountGrain>(page.AccountId).Get()
+            ?? throw new InvalidOperationException($"Account {page.AccountId} vanished after sign-in was checked.");
+        var change = await grains.GetGrain<ILoginGrain>(LoginKey.For(account.Email)).ChangePassword(form.Current, form.Next);
+        if (change.LockedFor is { } wait)
+        {
+            page.Http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return await Refused(page, entries, grains, "dash.password.locked", StatusCodes.Status429TooManyRequests);
+        }
+
+        if (!change.Changed)
+        {
+            return await Draw(page, entries, grains, null, null,
+                new PasswordState(new() { ["current"] = "dash.password.wrong" }, false), StatusCodes.Status400BadRequest);
+        }
+
+        // This browser's sign-in takes the new stamp (the cookie handler rewrites its session row);
+        // every other one still carries the old stamp and is signed out on its next request.
+        await DashboardAuth.SignInAsync(page.Http, page.AccountId, change.Stamp);
+        return new SeeOther($"/dashboard/account?password=changed#{PasswordState.Anchor}");
+    }
+
+    /// <summary>The account page with the password form refused as a whole, for the per-IP sign-in limit too.</summary>
+    public static Task<IResult> Refused(HttpContext http, string error, int status)
+    {
+        var services = http.RequestServices;
+        var page = new DashboardPage(http, services.GetRequiredService<DashboardFrames>(), services.GetRequiredService<LinkQueries>(),
+            services.GetRequiredService<SessionQueries>(), services.GetRequiredService<FunnelQueries>());
+        return Refused(page, services.GetRequiredService<CreditEntries>(), services.GetRequiredService<IGrainFactory>(), error, status);
+    }
+
+    private static Task<IResult> Refused(DashboardPage page, CreditEntries entries, IGrainFactory grains, string error, int status) =>
+        Draw(page, entries, grains, null, null, new PasswordState(new() { ["form"] = error }, false), status);
 
     /// <summary>
     /// A new secret, drawn into this answer only (never into a URL or a later page): the old secret
@@ -23,10 +75,12 @@ public static class AccountPages
     {
         var credentials = await grains.GetGrain<IAccountGrain>(page.AccountId).RotateApiSecret();
         page.Http.Response.Headers.CacheControl = "no-store";
-        return await Draw(page, entries, grains, cursor: null, credentials?.ApiSecret);
+        return await Draw(page, entries, grains, cursor: null, credentials?.ApiSecret, new PasswordState([], false));
     }
 
-    private static async Task<IResult> Draw(DashboardPage page, CreditEntries entries, IGrainFactory grains, string? cursor, string? secret)
+    private static async Task<IResult> Draw(
+        DashboardPage page, CreditEntries entries, IGrainFactory grains, string? cursor, string? secret, PasswordState password,
+        int status = StatusCodes.Status200OK)
     {
         var frame = await page.Frames.BeginAsync(page.AccountId);
         // A cursor that is not ours starts from the newest entry rather than failing: a person typed or kept it.
@@ -41,6 +95,15 @@ public static class AccountPages
             Ledger = ledger,
             OnFirstPage = before is null,
             Next = more ? ledger[^1].Seq.ToString(CultureInfo.InvariantCulture) : null,
-        });
+            Password = password,
+            Href = DashboardPage.IsFormAnswer(page.Http) ? "/dashboard/account" : null,
+        })
+        { StatusCode = status };
     }
+}
+
+/// <summary>The password form as the account page draws it: its refusals by field (or <c>form</c>), or just changed.</summary>
+public sealed record PasswordState(Dictionary<string, string> Errors, bool Changed)
+{
+    public const string Anchor = "password";
 }

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Security.Claims;
 using MagicLink.Api.Access;
 using MagicLink.Grains;
+using MagicLink.Grains.Access;
 using MagicLink.Grains.Credits;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -19,13 +21,21 @@ public static class DashboardAuth
     public const string Root = "/dashboard";
     private const string Home = "/dashboard/links";
 
+    /// <summary>The login's credential stamp at sign-in (<see cref="ILoginGrain.Stamp"/>); a sign-in from before this claim existed reads as 0.</summary>
+    private const string StampClaim = "magiclink:login-stamp";
+
     /// <summary>How long a sign-in lasts without use; each use renews it.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
 
-    /// <summary>The policy, and the cookie's checks: a cookie whose account is gone signs out, a stranger goes to the sign-in form.</summary>
+    /// <summary>
+    /// The policy, and the cookie's checks: a cookie whose account is gone, or that was signed in with
+    /// a password changed since, signs out; a stranger goes to the sign-in form.
+    /// </summary>
     public static IServiceCollection AddDashboardAccess(this IServiceCollection services)
     {
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddAuthenticationSchemes(Scheme).RequireClaim(ClaimTypes.NameIdentifier));
+        services.AddOptions<CookieAuthenticationOptions>(Scheme)
+            .Configure<IServiceProvider>((options, provider) => options.TimeProvider = provider.GetRequiredKeyedService<TimeProvider>(Clock.Key));
         return services.PostConfigure<CookieAuthenticationOptions>(Scheme, Configure);
     }
 
@@ -33,10 +43,7 @@ public static class DashboardAuth
     {
         options.Events.OnValidatePrincipal = async context =>
         {
-            // A cookie can outlive its account's database (a reset data dir that kept its keys).
-            var accountId = context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
-            if (!Ids.IsValid(accountId, Ids.Account)
-                || await context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IAccountGrain>(accountId!).Get() is null)
+            if (!await IsCurrentAsync(context.Principal, context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>()))
             {
                 context.RejectPrincipal();
                 await context.HttpContext.SignOutAsync(Scheme);
@@ -48,6 +55,23 @@ public static class DashboardAuth
             context.Response.Redirect(PathFor(request.Method == HttpMethods.Get ? request.Path + request.QueryString : null));
             return Task.CompletedTask;
         };
+    }
+
+    /// <summary>
+    /// The account still exists (a cookie can outlive its account's database: a reset data dir that
+    /// kept its keys) and its password is still the one the cookie was signed in with. The login
+    /// grain answers from memory, so this costs no database read.
+    /// </summary>
+    private static async Task<bool> IsCurrentAsync(ClaimsPrincipal? principal, IGrainFactory grains)
+    {
+        var accountId = principal?.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (!Ids.IsValid(accountId, Ids.Account) || await grains.GetGrain<IAccountGrain>(accountId!).Get() is not { } account)
+        {
+            return false;
+        }
+
+        var stamp = int.TryParse(principal!.FindFirstValue(StampClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
+        return await grains.GetGrain<ILoginGrain>(LoginKey.For(account.Email)).Stamp() == stamp;
     }
 
     /// <summary>Every route of the group needs a signed-in account; anyone else goes to the sign-in form.</summary>
@@ -69,8 +93,12 @@ public static class DashboardAuth
 
     public static string DashboardAccountId(this HttpContext http) => http.User.AccountId();
 
-    public static Task SignInAsync(HttpContext http, string accountId) =>
-        http.SignInAsync(Scheme, AccountClaims.Ticket(accountId, Scheme).Principal);
+    public static Task SignInAsync(HttpContext http, string accountId, int stamp)
+    {
+        var principal = AccountClaims.Ticket(accountId, Scheme).Principal;
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(StampClaim, stamp.ToString(CultureInfo.InvariantCulture)));
+        return http.SignInAsync(Scheme, principal);
+    }
 
     public static Task SignOutAsync(HttpContext http) => http.SignOutAsync(Scheme);
 

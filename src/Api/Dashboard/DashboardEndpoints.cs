@@ -44,6 +44,8 @@ public static class DashboardEndpoints
         dashboard.MapPost("/links/one-off", LinkPages.CreateOneOff);
         dashboard.MapGet("/account", AccountPages.Show);
         dashboard.MapPost("/account/rotate-secret", AccountPages.RotateSecret);
+        // Proving the current password is a sign-in attempt: the same per-IP limit as the sign-in form.
+        dashboard.MapPost(AccountPages.PasswordPath[DashboardAuth.Root.Length..], AccountPages.ChangePassword).RequireRateLimiting(SignInRateLimit.Name);
         return app;
     }
 

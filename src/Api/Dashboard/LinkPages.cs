@@ -38,7 +38,8 @@ public static class LinkPages
 
     /// <summary>A single-use link for one customer, made by the same rules and once per form like the "Create link" form.</summary>
     public static async Task<IResult> CreateOneOff(
-        [AsParameters] DashboardPage page, OneOffForm form, IGrainFactory grains, IdempotentIds ids, [FromKeyedServices(Clock.Key)] TimeProvider time)
+        [AsParameters] DashboardPage page, OneOffForm form, IGrainFactory grains, IdempotentIds ids, NpgsqlDataSource database,
+        [FromKeyedServices(Clock.Key)] TimeProvider time)
     {
         var (link, errors) = form.Validate(page.AccountId, time.GetUtcNow());
         if (link is null)
@@ -47,13 +48,22 @@ public static class LinkPages
         }
 
         var id = await ids.NewAsync(Ids.Link, page.AccountId, "dashboard-one-off:" + form.FormKey);
-        if ((await grains.GetGrain<ILinkGrain>(id).Create(link)).Conflict)
+        var created = await grains.GetGrain<ILinkGrain>(id).Create(link);
+        if (created.Conflict)
         {
             return await ListPage(page, null, null, LinkForm.Blank(), [], StatusCodes.Status400BadRequest,
                 form with { FormKey = OneOffForm.Blank().FormKey }, new() { ["clientRef"] = "dash.form.used" });
         }
 
-        return new SeeOther($"/dashboard/links/{id}?created=1");
+        if (form.Email.Length == 0)
+        {
+            return new SeeOther($"/dashboard/links/{id}?created=1");
+        }
+
+        // The link's page as this answer, its share form addressed to the customer: the address
+        // stays out of every URL (and so out of access logs and the browser's history).
+        return await LinkPage(page, await page.Frames.BeginAsync(page.AccountId), created.Link, database, null,
+            ShareForm.Blank() with { To = form.Email }, [], StatusCodes.Status200OK, created: true, shared: false);
     }
 
     private static async Task<IResult> ListPage(
@@ -87,7 +97,7 @@ public static class LinkPages
     }
 
     public static async Task<IResult> Show(
-        [AsParameters] DashboardPage page, string id, string? cursor, string? created, string? shared, NpgsqlDataSource database)
+        [AsParameters] DashboardPage page, string id, string? cursor, string? created, string? shared, string? range, NpgsqlDataSource database)
     {
         var frame = await page.Frames.BeginAsync(page.AccountId);
         if (await page.Links.FindOwnedAsync(page.AccountId, id) is not { } link)
@@ -95,12 +105,13 @@ public static class LinkPages
             return page.NotFound(frame, "links", "link");
         }
 
-        return await LinkPage(page, frame, link, database, cursor, ShareForm.Blank(), [], StatusCodes.Status200OK, created is not null, shared is not null);
+        return await LinkPage(page, frame, link, database, cursor, ShareForm.Blank(), [], StatusCodes.Status200OK, created is not null, shared is not null,
+            ChartRanges.Parse(range));
     }
 
     private static async Task<IResult> LinkPage(
         DashboardPage page, DashboardFrame frame, LinkInfo link, NpgsqlDataSource database, string? cursor,
-        ShareForm form, Dictionary<string, string> errors, int code, bool created, bool shared)
+        ShareForm form, Dictionary<string, string> errors, int code, bool created, bool shared, ChartRange range = ChartRange.Days)
     {
         var url = await page.Links.UrlAsync(link);
         var (sessions, next) = await page.Sessions.PageAsync(page.AccountId, status: null, link.Id, Tables.PageAt(cursor));
@@ -119,8 +130,9 @@ public static class LinkPages
             ShareErrors = errors,
             Shares = await ShareLog.RecentAsync(database, page.AccountId, link.Id, ShareLogSize),
             Shared = shared,
+            Href = DashboardPage.IsFormAnswer(page.Http) ? $"/dashboard/links/{link.Id}" : null,
             Stats = await LinkFunnel.LoadAsync(page.Funnels, page.AccountId, link.Id,
-                    DateOnly.FromDateTime(page.Http.RequestServices.GetRequiredKeyedService<TimeProvider>(Clock.Key).GetUtcNow().UtcDateTime))
+                    page.Http.RequestServices.GetRequiredKeyedService<TimeProvider>(Clock.Key).GetUtcNow(), range)
                 ?? throw new InvalidOperationException($"Link {link.Id} has no row to count from."),
         })
         { StatusCode = code };

@@ -13,13 +13,16 @@ namespace MagicLink.Api.Dashboard;
 /// <summary>
 /// <c>GET /dashboard/events</c>: the account's new events as Server-Sent Events, so open pages redraw
 /// within a second of a click or a session change (CONTRACT, "Business dashboard"). One connection
-/// per process LISTENs for the events table's notifications (schema 0014) and hands each to the
-/// account's open streams in memory: a page that is open while nothing happens costs the database
-/// nothing.
+/// per process LISTENs for the events table's notifications (schema 0014), and for refused clicks
+/// reaching a link's funnel (0015), and hands each to the account's open streams in memory: a page
+/// that is open while nothing happens costs the database nothing.
 /// </summary>
 public sealed class LiveEvents(NpgsqlDataSource database, ApiSettings settings, ILogger<LiveEvents> log) : BackgroundService
 {
     private const string Channel = "account_events";
+
+    /// <summary>A link stored refused clicks (schema 0015): no event, but its funnel changed.</summary>
+    private const string RefusalsChannel = "funnel_refusals";
     private const int ListedPerMessage = 100;
     private static readonly TimeSpan KeepAliveEvery = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(2);
@@ -153,8 +156,8 @@ public sealed class LiveEvents(NpgsqlDataSource database, ApiSettings settings, 
             {
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stoppingToken);
-                connection.Notification += (_, e) => Deliver(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                connection.Notification += (_, e) => Deliver(e.Channel, e.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {RefusalsChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
@@ -186,17 +189,19 @@ public sealed class LiveEvents(NpgsqlDataSource database, ApiSettings settings, 
         }
     }
 
-    private void Deliver(string payload)
+    private void Deliver(string channel, string payload)
     {
-        if (payload.Split(' ') is not [var accountId, var seq, var type, var subjectId]
-            || !long.TryParse(seq, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        var (accountId, e) = (channel, payload.Split(' ')) switch
         {
-            return;
-        }
-
-        if (_streams.TryGetValue(accountId, out var streams))
+            (Channel, [var account, var seq, var type, var subjectId])
+                when long.TryParse(seq, NumberStyles.None, CultureInfo.InvariantCulture, out var number) =>
+                (account, new AccountEvent(number, type, subjectId)),
+            // Seq 0: a change that is no row of the events table, sent on as it comes.
+            (RefusalsChannel, [var account, var linkId]) => (account, new AccountEvent(0, "link.refused", linkId)),
+            _ => (null, null),
+        };
+        if (accountId is not null && e is not null && _streams.TryGetValue(accountId, out var streams))
         {
-            var e = new AccountEvent(number, type, subjectId);
             foreach (var inbox in streams.Keys)
             {
                 inbox.Writer.TryWrite(e);

@@ -1,5 +1,6 @@
 using MagicLink.Api.Application;
 using MagicLink.Api.Extensions;
+using MagicLink.Api.Sharing;
 using MagicLink.Grains;
 using MagicLink.Grains.Links;
 using MagicLink.Grains.Sessions;
@@ -15,6 +16,9 @@ public sealed record OneOffForm(string ClientRef, string Email, string Flow, str
 {
     /// <summary>Longest customer reference; with an email the name stays within <see cref="LinkRules.MaxNameLength"/>.</summary>
     public const int MaxClientRef = 100;
+
+    /// <summary>Longest email: with the longest reference, the name stays within <see cref="LinkRules.MaxNameLength"/>.</summary>
+    public const int MaxEmail = 90;
 
     public static OneOffForm Blank() =>
         new("", "", Wire.Name(Grains.Sessions.Flow.DocumentAndSelfie), Languages.Default, Guid.NewGuid().ToString("N"));
@@ -36,7 +40,9 @@ public sealed record OneOffForm(string ClientRef, string Email, string Flow, str
             errors["clientRef"] = "dash.oneoff.rule.ref";
         }
 
-        if (Email.Length > 0 && (Email.Length > 90 || !Validation.IsEmail(Email)))
+        // The sharing API's rule for an email recipient, so the link can be sent to the address as
+        // typed; the length leaves the address room in the link's name.
+        if (Email.Length > 0 && (Email.Length > MaxEmail || SharingApi.Check(new Validation(), new ShareRequest("email", Email, null)) is null))
         {
             errors["email"] = "dash.oneoff.rule.email";
         }

@@ -34,7 +34,7 @@ public static class SignInPage
             return Form(http, fields with { Email = email }, StatusCodes.Status400BadRequest, "dash.signin.wrong");
         }
 
-        await DashboardAuth.SignInAsync(http, accountId);
+        await DashboardAuth.SignInAsync(http, accountId, result.Stamp);
         return new SeeOther(DashboardAuth.ReturnTo(fields.Next));
     }
 

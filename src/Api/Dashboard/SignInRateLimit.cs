@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace MagicLink.Api.Dashboard;
 
 /// <summary>
-/// Password guessing is slowed per client IP; the refusal is the sign-in page itself, so a person who
-/// mistyped a few times reads what to do instead of a bare 429.
+/// Password guessing is slowed per client IP, at the sign-in form and the password change form alike;
+/// the refusal is the form's own page, so a person who mistyped a few times reads what to do instead
+/// of a bare 429.
 /// </summary>
 public sealed class SignInRateLimit : IRateLimiterPolicy<string>
 {
@@ -20,6 +21,12 @@ public sealed class SignInRateLimit : IRateLimiterPolicy<string>
         var http = context.HttpContext;
         var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
         http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        if (http.Request.Path.StartsWithSegments(AccountPages.PasswordPath))
+        {
+            await (await AccountPages.Refused(http, "dash.password.ratelimit", StatusCodes.Status429TooManyRequests)).ExecuteAsync(http);
+            return;
+        }
+
         await SignInPage.Form(http, new SignInFields(null, null, null), StatusCodes.Status429TooManyRequests, "dash.signin.ratelimit").ExecuteAsync(http);
     };
 

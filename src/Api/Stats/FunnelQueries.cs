@@ -8,6 +8,9 @@ namespace MagicLink.Api.Stats;
 /// </summary>
 public sealed class FunnelQueries(NpgsqlDataSource database)
 {
+    /// <summary>How many hours the hourly chart covers: all the ring of hourly counters keeps.</summary>
+    public const int HoursShown = 24;
+
     private const string Sums =
         """
         coalesce(sum(f.clicks), 0)::int, coalesce(sum(f.started), 0)::int, coalesce(sum(f.submitted), 0)::int,
@@ -49,6 +52,34 @@ public sealed class FunnelQueries(NpgsqlDataSource database)
     /// <summary>A link's days <paramref name="from"/>..<paramref name="to"/>, each listed (zeros included); empty for another account's link.</summary>
     public async Task<IReadOnlyList<DayView>> LinkDaysAsync(string accountId, string linkId, DateOnly from, DateOnly to) =>
         EveryDay(await ByDayAsync(accountId, linkId, from, to), from, to);
+
+    /// <summary>
+    /// A link's accepted clicks and started flows in each of the 24 UTC hours ending with the one
+    /// <paramref name="now"/> falls in, oldest first (zeros included), from its ring of hourly
+    /// counters (<c>funnel_hours</c>, schema 0015); all zeros for another account's link.
+    /// </summary>
+    public async Task<IReadOnlyList<HourView>> LinkHoursAsync(string accountId, string linkId, DateTimeOffset now)
+    {
+        var last = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero);
+        var first = last.AddHours(-(HoursShown - 1));
+        await using var command = database.CreateCommand(
+            "SELECT hour, clicks, started FROM funnel_hours WHERE account_id = $1 AND link_id = $2 AND hour BETWEEN $3 AND $4");
+        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        command.Parameters.Add(new NpgsqlParameter { Value = linkId });
+        command.Parameters.Add(new NpgsqlParameter { Value = first });
+        command.Parameters.Add(new NpgsqlParameter { Value = last });
+        var byHour = new Dictionary<DateTimeOffset, HourView>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var hour = reader.GetFieldValue<DateTimeOffset>(0);
+                byHour[hour] = new HourView(hour, reader.GetInt32(1), reader.GetInt32(2));
+            }
+        }
+
+        return Enumerable.Range(0, HoursShown).Select(i => first.AddHours(i)).Select(h => byHour.GetValueOrDefault(h, new HourView(h, 0, 0))).ToList();
+    }
 
     /// <summary>The counts of each day that has any, for the account or, given <paramref name="linkId"/>, for that link of it.</summary>
     private async Task<Dictionary<DateOnly, FunnelView>> ByDayAsync(string accountId, string? linkId, DateOnly from, DateOnly to)

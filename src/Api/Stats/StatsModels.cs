@@ -12,6 +12,9 @@ public sealed record FunnelView(int Clicks, int Started, int Submitted, int Appr
 /// <summary>One UTC day of an account's funnel.</summary>
 public sealed record DayView(DateOnly Date, int Clicks, int Started, int Submitted, int Approved, int Denied, int Expired);
 
+/// <summary>One UTC hour of a link's click-through chart (the dashboard's; the API counts by the day).</summary>
+public sealed record HourView(DateTimeOffset Hour, int Clicks, int Started);
+
 /// <summary>An account's funnel over <see cref="From"/>..<see cref="To"/> (UTC dates, both included), with every day of it.</summary>
 public sealed record AccountFunnelView(
     DateOnly From, DateOnly To, int Clicks, int Started, int Submitted, int Approved, int Denied, int Expired, RefusedView Refused,

@@ -20,17 +20,13 @@ public sealed class DashboardFunnelTests(DashboardFixture fixture, BrowserFixtur
         var account = await Service.OpenAccountAsync(credits: 20, email: email);
         var link = await LinkSteps.CreateAsync(account, new { type = "multi", limit = 50 }, flow: "document");
         await using var context = await browser.NewContextAsync(Service.Http.BaseAddress!, phone: false);
-        var page = await SignInAsync(context, email);
+        var page = await DashboardBrowser.SignInAsync(context, email);
         await page.GotoAsync($"/dashboard/links/{(string)link["id"]!}");
         await page.Locator("body[data-live=on]").WaitForAsync();
         await Assertions.Expect(Step(page, "clicks")).ToHaveTextAsync("0");
         await page.EvaluateAsync("() => { window.stillTheSamePage = true; }");
 
-        await ClickAsync(Service, link, 5, HttpStatusCode.SeeOther);
-        var sessions = await SessionIdsAsync(account, link);
-        await WalkAsync(Service, sessions, started: 3, submitted: 2);
-        Assert.Equal(HttpStatusCode.OK, (await SessionSteps.ReviewAsync(account, sessions[0], "approved")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await SessionSteps.ReviewAsync(account, sessions[1], "denied", "blurred")).StatusCode);
+        await FiveClicksDownToOneApprovalAndOneDenialAsync(Service, account, link);
         var clock = Stopwatch.StartNew();
         foreach (var (step, count) in new[] { ("clicks", "5"), ("started", "3"), ("submitted", "2"), ("approved", "1"), ("denied", "1"), ("expired", "0") })
         {
@@ -41,7 +37,7 @@ public sealed class DashboardFunnelTests(DashboardFixture fixture, BrowserFixtur
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"The funnel took {clock.Elapsed}.");
         Assert.True(await page.EvaluateAsync<bool>("() => window.stillTheSamePage === true"), "The page was reloaded.");
         await Assertions.Expect(page.Locator("#funnel [data-step=started] .rate")).ToHaveTextAsync("60%");
-        Assert.Equal(Expect(clicks: 5, started: 3, submitted: 2, approved: 1, denied: 1), Line(await LinkStatsAsync(account, link)));
+        Assert.Equal(FiveDownToOneAndOne, Line(await LinkStatsAsync(account, link)));
 
         await page.GotoAsync("/dashboard/links");
         await Assertions.Expect(page.Locator($"[data-funnel-bar='{(string)link["id"]!}']")).ToHaveAttributeAsync("title", "5 → 3 → 2 → 1 / 1");
@@ -127,7 +123,7 @@ public sealed class DashboardFunnelTests(DashboardFixture fixture, BrowserFixtur
         var email = $"owner-{Guid.NewGuid():N}@example.com";
         var account = await Service.OpenAccountAsync(credits: 5, email: email);
         await using var context = await browser.NewContextAsync(Service.Http.BaseAddress!, phone: true);
-        var page = await SignInAsync(context, email);
+        var page = await DashboardBrowser.SignInAsync(context, email);
         await page.GotoAsync("/dashboard/account");
         await page.Locator("body[data-live=on]").WaitForAsync();
         await Assertions.Expect(page.Locator("#ledger .empty")).ToBeVisibleAsync();
@@ -191,15 +187,4 @@ public sealed class DashboardFunnelTests(DashboardFixture fixture, BrowserFixtur
         new() { ["clientRef"] = clientRef, ["email"] = email, ["flow"] = "document", ["language"] = "en" };
 
     private static ILocator Step(IPage page, string step) => page.Locator($"#funnel [data-step={step}] strong");
-
-    private static async Task<IPage> SignInAsync(IBrowserContext context, string email)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/dashboard");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(DashboardClient.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/dashboard/links", new() { WaitUntil = WaitUntilState.Commit });
-        return page;
-    }
 }

@@ -16,14 +16,9 @@ public sealed class FunnelDurabilityTests
         var account = await service.OpenAccountAsync(credits: 20);
         var link = await LinkSteps.CreateAsync(account, new { type = "multi", limit = 50 }, flow: "document");
 
-        await ClickAsync(service, link, 5, HttpStatusCode.SeeOther);
-        var sessions = await SessionIdsAsync(account, link);
-        Assert.Equal(5, sessions.Count);
-        await WalkAsync(service, sessions, started: 3, submitted: 2);
-        Assert.Equal(HttpStatusCode.OK, (await SessionSteps.ReviewAsync(account, sessions[0], "approved")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await SessionSteps.ReviewAsync(account, sessions[1], "denied", "blurred document")).StatusCode);
+        await FiveClicksDownToOneApprovalAndOneDenialAsync(service, account, link);
 
-        var expected = Expect(clicks: 5, started: 3, submitted: 2, approved: 1, denied: 1);
+        var expected = FiveDownToOneAndOne;
         Assert.Equal(expected, Line(await LinkStatsAsync(account, link)));
         var account1 = await ProblemAssert.Ok(await account.Client.GetAsync("/api/v1/stats"));
         Assert.Equal(expected, Line(account1));

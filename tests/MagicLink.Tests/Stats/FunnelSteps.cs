@@ -42,6 +42,23 @@ public static class FunnelSteps
         }
     }
 
+    /// <summary>
+    /// The funnel the dashboard and durability tests look at: five accepted clicks, three flows
+    /// started, two submitted, one approved and one denied (see <see cref="FiveDownToOneAndOne"/>).
+    /// </summary>
+    public static async Task FiveClicksDownToOneApprovalAndOneDenialAsync(MagicLinkService service, TestAccount account, JsonObject link)
+    {
+        await ClickAsync(service, link, 5, HttpStatusCode.SeeOther);
+        var sessions = await SessionIdsAsync(account, link);
+        Assert.Equal(5, sessions.Count);
+        await WalkAsync(service, sessions, started: 3, submitted: 2);
+        Assert.Equal(HttpStatusCode.OK, (await SessionSteps.ReviewAsync(account, sessions[0], "approved")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SessionSteps.ReviewAsync(account, sessions[1], "denied", "blurred document")).StatusCode);
+    }
+
+    /// <summary>What <see cref="FiveClicksDownToOneApprovalAndOneDenialAsync"/> leaves in the funnel.</summary>
+    public static string FiveDownToOneAndOne => Expect(clicks: 5, started: 3, submitted: 2, approved: 1, denied: 1);
+
     /// <summary>The funnel's counters as one comparable line, refusals last.</summary>
     public static string Line(JsonObject stats)
     {

@@ -54,6 +54,10 @@
 
   localTimes(document);
 
+  // A page drawn as the answer to a form names the address it lives at: the address bar shows that
+  // one, so live refreshes (and a reload) read the page there instead of the form's address.
+  if (body.dataset.href && location.pathname !== body.dataset.href) history.replaceState(null, "", body.dataset.href + location.hash);
+
   // Live updates: an event means "something of this account changed"; the page fetches itself
   // again and swaps every [data-live] part, except one the person is typing in.
   if (!("seq" in body.dataset) || !window.EventSource || !window.fetch) return;
