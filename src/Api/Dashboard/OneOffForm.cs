@@ -42,7 +42,7 @@ public sealed record OneOffForm(string ClientRef, string Email, string Flow, str
 
         // The sharing API's rule for an email recipient, so the link can be sent to the address as
         // typed; the length leaves the address room in the link's name.
-        if (Email.Length > 0 && (Email.Length > MaxEmail || SharingApi.Check(new Validation(), new ShareRequest("email", Email, null)) is null))
+        if (Email.Length > 0 && (Email.Length > MaxEmail || ShareRequestRules.Check(new Validation(), new ShareRequest("email", Email, null)) is null))
         {
             errors["email"] = "dash.oneoff.rule.email";
         }
