@@ -24,6 +24,11 @@ public sealed class Turns
         finally
         {
             mine.SetResult();
+            // The last turn lets go of its task, so an idle grain holds none.
+            if (_last == mine.Task)
+            {
+                _last = Task.CompletedTask;
+            }
         }
     }
 }

@@ -51,7 +51,8 @@ public sealed class LinkGrain(
     private int _lease;
     private int _leaseSize = MinLease;
     private DateTimeOffset _lastLease = DateTimeOffset.MinValue;
-    private readonly RefusalTally _refused = new();
+    // Made on the first refusal, like _clicks: most links never refuse a click.
+    private RefusalTally? _refused;
     private IGrainTimer? _refusalsDue;
 
     private string Id => this.GetPrimaryKeyString();
@@ -301,7 +302,7 @@ public sealed class LinkGrain(
             return;
         }
 
-        _refused.Add(time.GetUtcNow(), reason, clicks);
+        (_refused ??= new()).Add(time.GetUtcNow(), reason, clicks);
         StoreRefusalsSoon();
     }
 
@@ -311,7 +312,7 @@ public sealed class LinkGrain(
             _refusalsDue?.Dispose();
             _refusalsDue = null;
             await StoreRefusals();
-            if (!_refused.IsEmpty)
+            if (_refused is { IsEmpty: false })
             {
                 StoreRefusalsSoon();
             }
@@ -320,7 +321,7 @@ public sealed class LinkGrain(
     /// <summary>Adds the refusals counted so far to the funnel; what could not be stored stays counted here.</summary>
     private async Task StoreRefusals()
     {
-        if (_link is null || _refused.IsEmpty)
+        if (_link is null || _refused is null || _refused.IsEmpty)
         {
             return;
         }
