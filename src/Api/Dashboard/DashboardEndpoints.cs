@@ -21,8 +21,6 @@ public static class DashboardEndpoints
         // A handler taking only the HttpContext would read as a RequestDelegate and drop its result.
         dashboard.MapPost("/sign-out", (Delegate)SignInPage.SignOut);
         dashboard.MapPost("/sign-out-everywhere", SignInPage.SignOutEverywhere);
-        dashboard.MapGet("/links", LinkPages.List);
-        dashboard.MapPost("/links", LinkPages.Create);
         dashboard.MapGet("/links/{id}", LinkPages.Show);
         dashboard.MapPost("/links/{id}/deactivate", LinkPages.Deactivate);
         dashboard.MapGet("/links/{id}/qr.png", LinkPages.QrPng);
@@ -41,7 +39,6 @@ public static class DashboardEndpoints
         dashboard.MapGet("/sessions/{id}/uploads/{kind}", SessionPages.Upload);
         dashboard.MapGet("/review", SessionPages.Queue);
         dashboard.MapGet("/events", LiveEvents.Stream);
-        dashboard.MapPost("/links/one-off", LinkPages.CreateOneOff);
         dashboard.MapGet("/account", AccountPages.Show);
         dashboard.MapPost("/account/rotate-secret", AccountPages.RotateSecret);
         // Proving the current password is a sign-in attempt: the same per-IP limit as the sign-in form.

@@ -15,19 +15,10 @@ public sealed record LinkForm(
 {
     /// <summary>A fresh form; its key makes a double-submitted form create one link, as Idempotency-Key does.</summary>
     public static LinkForm Blank() =>
-        new("", Wire.Name(Grains.Sessions.Flow.DocumentAndSelfie), Wire.Name(UsageType.Single), "", "", "", Languages.Default, NewKey());
-
-    public static async ValueTask<LinkForm> BindAsync(HttpContext http)
-    {
-        var form = await DashboardForms.ReadAsync(http);
-        return new(
-            form["name"].ToString(), form["flow"].ToString(), form["usage"].ToString(), form["limit"].ToString().Trim(),
-            form["expiresAt"].ToString().Trim(), form["utcOffset"].ToString().Trim(), form["language"].ToString(),
-            form["formKey"].ToString() is { Length: > 0 and <= 64 } key ? key : NewKey());
-    }
+        new("", Wire.Name(Grains.Sessions.Flow.DocumentAndSelfie), Wire.Name(UsageType.Single), "", "", "", Languages.Default, DashboardForms.NewFormKey());
 
     /// <summary>The same form under a new key, for sending again after its key was used.</summary>
-    public LinkForm Renewed() => this with { FormKey = NewKey() };
+    public LinkForm Renewed() => this with { FormKey = DashboardForms.NewFormKey() };
 
     /// <summary>The link to create, or the text key of the message for each field that is wrong.</summary>
     public (NewLink? Link, Dictionary<string, string> Errors) Validate(string accountId, DateTimeOffset now)
@@ -80,6 +71,4 @@ public sealed record LinkForm(
             : 0;
         return new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeSpan.Zero).AddMinutes(offset);
     }
-
-    private static string NewKey() => Guid.NewGuid().ToString("N");
 }

@@ -15,87 +15,6 @@ public static class LinkPages
 {
     private const int ShareLogSize = 20;
 
-    public static Task<IResult> List([AsParameters] DashboardPage page, string? status, string? cursor) =>
-        ListPage(page, Tables.Status<LinkStatus>(status), cursor, LinkForm.Blank(), [], StatusCodes.Status200OK);
-
-    public static async Task<IResult> Create(
-        [AsParameters] DashboardPage page, LinkForm form, IGrainFactory grains, IdempotentIds ids, [FromKeyedServices(Clock.Key)] TimeProvider time)
-    {
-        var (link, errors) = form.Validate(page.AccountId, time.GetUtcNow());
-        if (link is null)
-        {
-            return await ListPage(page, null, null, form, errors, StatusCodes.Status400BadRequest);
-        }
-
-        var id = await ids.NewAsync(Ids.Link, page.AccountId, "dashboard:" + form.FormKey);
-        if ((await grains.GetGrain<ILinkGrain>(id).Create(link)).Conflict)
-        {
-            return await ListPage(page, null, null, form.Renewed(), new() { ["form"] = "dash.form.used" }, StatusCodes.Status400BadRequest);
-        }
-
-        return new SeeOther($"/dashboard/links/{id}?created=1");
-    }
-
-    /// <summary>A single-use link for one customer, made by the same rules and once per form like the "Create link" form.</summary>
-    public static async Task<IResult> CreateOneOff(
-        [AsParameters] DashboardPage page, OneOffForm form, IGrainFactory grains, IdempotentIds ids, NpgsqlDataSource database,
-        [FromKeyedServices(Clock.Key)] TimeProvider time)
-    {
-        var (link, errors) = form.Validate(page.AccountId, time.GetUtcNow());
-        if (link is null)
-        {
-            return await ListPage(page, null, null, LinkForm.Blank(), [], StatusCodes.Status400BadRequest, form, errors);
-        }
-
-        var id = await ids.NewAsync(Ids.Link, page.AccountId, "dashboard-one-off:" + form.FormKey);
-        var created = await grains.GetGrain<ILinkGrain>(id).Create(link);
-        if (created.Conflict)
-        {
-            return await ListPage(page, null, null, LinkForm.Blank(), [], StatusCodes.Status400BadRequest,
-                form with { FormKey = OneOffForm.Blank().FormKey }, new() { ["clientRef"] = "dash.form.used" });
-        }
-
-        if (form.Email.Length == 0)
-        {
-            return new SeeOther($"/dashboard/links/{id}?created=1");
-        }
-
-        // The link's page as this answer, its share form addressed to the customer: the address
-        // stays out of every URL (and so out of access logs and the browser's history).
-        return await LinkPage(page, await page.Frames.BeginAsync(page.AccountId), created.Link, database, null,
-            ShareForm.Blank() with { To = form.Email }, [], StatusCodes.Status200OK, created: true, shared: false);
-    }
-
-    private static async Task<IResult> ListPage(
-        DashboardPage page, LinkStatus? status, string? cursor, LinkForm form, Dictionary<string, string> errors, int code,
-        OneOffForm? oneOff = null, Dictionary<string, string>? oneOffErrors = null)
-    {
-        var frame = await page.Frames.BeginAsync(page.AccountId);
-        var (links, next) = await page.Links.PageAsync(page.AccountId, status, Tables.PageAt(cursor));
-        var urls = new Dictionary<string, string>();
-        foreach (var link in links)
-        {
-            urls[link.Id] = await page.Links.UrlAsync(link);
-        }
-
-        return new RazorComponentResult<LinksPage>(new
-        {
-            Frame = frame,
-            page.T,
-            Links = links,
-            Urls = urls,
-            Status = status is { } s ? Wire.Name(s) : null,
-            OnFirstPage = cursor is null,
-            Next = next,
-            Form = form,
-            Errors = errors,
-            Funnels = await page.Funnels.ByLinkAsync(page.AccountId, links.Select(l => l.Id).ToList()),
-            OneOff = oneOff ?? OneOffForm.Blank(),
-            OneOffErrors = oneOffErrors ?? [],
-        })
-        { StatusCode = code };
-    }
-
     public static async Task<IResult> Show(
         [AsParameters] DashboardPage page, string id, string? cursor, string? created, string? shared, string? range, NpgsqlDataSource database)
     {
@@ -111,31 +30,39 @@ public static class LinkPages
 
     private static async Task<IResult> LinkPage(
         DashboardPage page, DashboardFrame frame, LinkInfo link, NpgsqlDataSource database, string? cursor,
-        ShareForm form, Dictionary<string, string> errors, int code, bool created, bool shared, ChartRange range = ChartRange.Days)
+        ShareForm form, Dictionary<string, string> errors, int code, bool created, bool shared, ChartRange range = ChartRange.Days) =>
+        new RazorComponentResult<LinkPage>(await ParametersAsync(page, frame, link, database, cursor, form, errors, created, shared, range))
+        {
+            StatusCode = code,
+        };
+
+    /// <summary>What the link page draws; also the one-off form's answer, drawn by the links page.</summary>
+    public static async Task<Dictionary<string, object?>> ParametersAsync(
+        DashboardPage page, DashboardFrame frame, LinkInfo link, NpgsqlDataSource database, string? cursor,
+        ShareForm form, Dictionary<string, string> errors, bool created, bool shared, ChartRange range = ChartRange.Days)
     {
         var url = await page.Links.UrlAsync(link);
         var (sessions, next) = await page.Sessions.PageAsync(page.AccountId, status: null, link.Id, Tables.PageAt(cursor));
-        return new RazorComponentResult<LinkPage>(new
+        return new Dictionary<string, object?>
         {
-            Frame = frame,
-            page.T,
-            Link = link,
-            Url = url,
-            Embed = LinkSharing.EmbedHtml(url, link.Language),
-            Sessions = sessions,
-            OnFirstPage = cursor is null,
-            Next = next,
-            Created = created,
-            ShareForm = form,
-            ShareErrors = errors,
-            Shares = await ShareLog.RecentAsync(database, page.AccountId, link.Id, ShareLogSize),
-            Shared = shared,
-            Href = DashboardPage.IsFormAnswer(page.Http) ? $"/dashboard/links/{link.Id}" : null,
-            Stats = await LinkFunnel.LoadAsync(page.Funnels, page.AccountId, link.Id,
+            [nameof(Components.Dashboard.LinkPage.Frame)] = frame,
+            [nameof(Components.Dashboard.LinkPage.T)] = page.T,
+            [nameof(Components.Dashboard.LinkPage.Link)] = link,
+            [nameof(Components.Dashboard.LinkPage.Url)] = url,
+            [nameof(Components.Dashboard.LinkPage.Embed)] = LinkSharing.EmbedHtml(url, link.Language),
+            [nameof(Components.Dashboard.LinkPage.Sessions)] = sessions,
+            [nameof(Components.Dashboard.LinkPage.OnFirstPage)] = cursor is null,
+            [nameof(Components.Dashboard.LinkPage.Next)] = next,
+            [nameof(Components.Dashboard.LinkPage.Created)] = created,
+            [nameof(Components.Dashboard.LinkPage.ShareForm)] = form,
+            [nameof(Components.Dashboard.LinkPage.ShareErrors)] = errors,
+            [nameof(Components.Dashboard.LinkPage.Shares)] = await ShareLog.RecentAsync(database, page.AccountId, link.Id, ShareLogSize),
+            [nameof(Components.Dashboard.LinkPage.Shared)] = shared,
+            [nameof(Components.Dashboard.LinkPage.Href)] = DashboardPage.IsFormAnswer(page.Http) ? $"/dashboard/links/{link.Id}" : null,
+            [nameof(Components.Dashboard.LinkPage.Stats)] = await LinkFunnel.LoadAsync(page.Funnels, page.AccountId, link.Id,
                     page.Http.RequestServices.GetRequiredKeyedService<TimeProvider>(Clock.Key).GetUtcNow(), range)
                 ?? throw new InvalidOperationException($"Link {link.Id} has no row to count from."),
-        })
-        { StatusCode = code };
+        };
     }
 
     /// <summary>Queues a send through the same checks and queue as <c>POST /api/v1/links/{id}/share</c>.</summary>

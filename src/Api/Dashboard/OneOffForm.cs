@@ -21,15 +21,7 @@ public sealed record OneOffForm(string ClientRef, string Email, string Flow, str
     public const int MaxEmail = 90;
 
     public static OneOffForm Blank() =>
-        new("", "", Wire.Name(Grains.Sessions.Flow.DocumentAndSelfie), Languages.Default, Guid.NewGuid().ToString("N"));
-
-    public static async ValueTask<OneOffForm> BindAsync(HttpContext http)
-    {
-        var form = await DashboardForms.ReadAsync(http);
-        return new(
-            form["clientRef"].ToString().Trim(), form["email"].ToString().Trim(), form["flow"].ToString(), form["language"].ToString(),
-            form["formKey"].ToString() is { Length: > 0 and <= 64 } key ? key : Guid.NewGuid().ToString("N"));
-    }
+        new("", "", Wire.Name(Grains.Sessions.Flow.DocumentAndSelfie), Languages.Default, DashboardForms.NewFormKey());
 
     /// <summary>The link to create, or the text key of the message for each field that is wrong.</summary>
     public (NewLink? Link, Dictionary<string, string> Errors) Validate(string accountId, DateTimeOffset now)
