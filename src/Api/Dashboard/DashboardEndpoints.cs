@@ -26,7 +26,6 @@ public static class DashboardEndpoints
         dashboard.MapGet("/links/{id}/qr.png", LinkPages.QrPng);
         dashboard.MapGet("/links/{id}/qr.svg", LinkPages.QrSvg);
         dashboard.MapGet("/links/{id}/poster.pdf", LinkPages.PosterPdf);
-        dashboard.MapPost("/links/{id}/share", LinkPages.Share);
         dashboard.MapGet("/webhooks/{id}", WebhookPages.Show);
         dashboard.MapPost("/webhooks/{id}/rotate-secret", WebhookPages.RotateSecret);
         dashboard.MapPost("/webhooks/{id}/test", WebhookPages.SendTest);

@@ -65,38 +65,6 @@ public static class LinkPages
         };
     }
 
-    /// <summary>Queues a send through the same checks and queue as <c>POST /api/v1/links/{id}/share</c>.</summary>
-    public static async Task<IResult> Share(
-        [AsParameters] DashboardPage page, string id, ShareForm form, ShareSends sends, NpgsqlDataSource database)
-    {
-        var frame = await page.Frames.BeginAsync(page.AccountId);
-        if (await page.Links.FindOwnedAsync(page.AccountId, id) is not { } link)
-        {
-            return page.NotFound(frame, "links", "link");
-        }
-
-        var (draft, errors) = form.Validate();
-        if (link.Status != LinkStatus.Active)
-        {
-            errors["form"] = "dash.share.inactive";
-        }
-
-        if (draft is null || errors.Count > 0)
-        {
-            return await LinkPage(page, frame, link, database, null, form, errors, StatusCodes.Status400BadRequest, false, false);
-        }
-
-        var (_, acceptance) = await sends.EnqueueAsync(link, draft, "dashboard:" + form.FormKey);
-        if (acceptance.RetryAfter is not null || acceptance.Conflict)
-        {
-            var problem = acceptance.Conflict ? "dash.share.used" : "dash.share.limit";
-            return await LinkPage(page, frame, link, database, null, form.Renewed(), new() { ["form"] = problem },
-                acceptance.Conflict ? StatusCodes.Status400BadRequest : StatusCodes.Status429TooManyRequests, false, false);
-        }
-
-        return new SeeOther($"/dashboard/links/{link.Id}?shared=1#share-send");
-    }
-
     public static async Task<IResult> Deactivate([AsParameters] DashboardPage page, string id, IGrainFactory grains)
     {
         if (await page.Links.FindOwnedAsync(page.AccountId, id) is null)

@@ -10,16 +10,9 @@ namespace MagicLink.Api.Dashboard;
 public sealed record ShareForm(string Channel, string To, string Message, string FormKey)
 {
     /// <summary>A fresh form; its key makes a double-submitted form one send, as Idempotency-Key does.</summary>
-    public static ShareForm Blank() => new("email", "", "", NewKey());
+    public static ShareForm Blank() => new("email", "", "", DashboardForms.NewFormKey());
 
-    public static async ValueTask<ShareForm> BindAsync(HttpContext http)
-    {
-        var form = await DashboardForms.ReadAsync(http);
-        return new(form["channel"].ToString(), form["to"].ToString(), form["message"].ToString(),
-            form["formKey"].ToString() is { Length: > 0 and <= 64 } key ? key : NewKey());
-    }
-
-    public ShareForm Renewed() => this with { FormKey = NewKey() };
+    public ShareForm Renewed() => this with { FormKey = DashboardForms.NewFormKey() };
 
     public (ShareDraft? Draft, Dictionary<string, string> Errors) Validate()
     {
@@ -32,6 +25,4 @@ public sealed record ShareForm(string Channel, string To, string Message, string
             _ => "dash.rule.share." + e.Key,
         }));
     }
-
-    private static string NewKey() => Guid.NewGuid().ToString("N");
 }
