@@ -21,40 +21,6 @@ public static class AccountPages
     public static Task<IResult> Show([AsParameters] DashboardPage page, CreditEntries entries, IGrainFactory grains, string? cursor, string? password) =>
         Draw(page, entries, grains, cursor, secret: null, new PasswordState([], password == "changed"));
 
-    /// <summary>
-    /// A new password, once the current one is proven. A wrong current password is a failed sign-in
-    /// of the login (the same lockout), and the change signs out every other browser.
-    /// </summary>
-    public static async Task<IResult> ChangePassword(
-        [AsParameters] DashboardPage page, PasswordForm form, CreditEntries entries, IGrainFactory grains)
-    {
-        var errors = form.Validate();
-        if (errors.Count > 0)
-        {
-            return await Draw(page, entries, grains, null, null, new PasswordState(errors, false), StatusCodes.Status400BadRequest);
-        }
-
-        var account = await grains.GetGrain<IAccountGrain>(page.AccountId).Get()
-            ?? throw new InvalidOperationException($"Account {page.AccountId} vanished after sign-in was checked.");
-        var change = await grains.GetGrain<ILoginGrain>(LoginKey.For(account.Email)).ChangePassword(form.Current, form.Next);
-        if (change.LockedFor is { } wait)
-        {
-            page.Http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return await Refused(page, entries, grains, "dash.password.locked", StatusCodes.Status429TooManyRequests);
-        }
-
-        if (!change.Changed)
-        {
-            return await Draw(page, entries, grains, null, null,
-                new PasswordState(new() { ["current"] = "dash.password.wrong" }, false), StatusCodes.Status400BadRequest);
-        }
-
-        // This browser's sign-in takes the new stamp (the cookie handler rewrites its session row);
-        // every other one still carries the old stamp and is signed out on its next request.
-        await DashboardAuth.SignInAsync(page.Http, page.AccountId, change.Stamp);
-        return new SeeOther($"/dashboard/account?password=changed#{PasswordState.Anchor}");
-    }
-
     /// <summary>The account page with the password form refused as a whole, for the per-IP sign-in limit too.</summary>
     public static Task<IResult> Refused(HttpContext http, string error, int status)
     {
@@ -80,25 +46,29 @@ public static class AccountPages
 
     private static async Task<IResult> Draw(
         DashboardPage page, CreditEntries entries, IGrainFactory grains, string? cursor, string? secret, PasswordState password,
-        int status = StatusCodes.Status200OK)
+        int status = StatusCodes.Status200OK) =>
+        new RazorComponentResult<AccountPage>(await ParametersAsync(page, entries, grains, cursor, secret, password)) { StatusCode = status };
+
+    /// <summary>What the account page draws; also the password form's answer, drawn by <see cref="PasswordAnswer"/>.</summary>
+    public static async Task<Dictionary<string, object?>> ParametersAsync(
+        DashboardPage page, CreditEntries entries, IGrainFactory grains, string? cursor, string? secret, PasswordState password)
     {
         var frame = await page.Frames.BeginAsync(page.AccountId);
         // A cursor that is not ours starts from the newest entry rather than failing: a person typed or kept it.
         long? before = long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && seq > 0 ? seq : null;
         var (ledger, more) = await entries.PageAsync(page.AccountId, before, LedgerPage);
-        return new RazorComponentResult<AccountPage>(new
+        return new Dictionary<string, object?>
         {
-            Frame = frame,
-            page.T,
-            ApiKey = await grains.GetGrain<IAccountGrain>(page.AccountId).ApiKey(),
-            NewSecret = secret,
-            Ledger = ledger,
-            OnFirstPage = before is null,
-            Next = more ? ledger[^1].Seq.ToString(CultureInfo.InvariantCulture) : null,
-            Password = password,
-            Href = DashboardPage.IsFormAnswer(page.Http) ? "/dashboard/account" : null,
-        })
-        { StatusCode = status };
+            [nameof(AccountPage.Frame)] = frame,
+            [nameof(AccountPage.T)] = page.T,
+            [nameof(AccountPage.ApiKey)] = await grains.GetGrain<IAccountGrain>(page.AccountId).ApiKey(),
+            [nameof(AccountPage.NewSecret)] = secret,
+            [nameof(AccountPage.Ledger)] = ledger,
+            [nameof(AccountPage.OnFirstPage)] = before is null,
+            [nameof(AccountPage.Next)] = more ? ledger[^1].Seq.ToString(CultureInfo.InvariantCulture) : null,
+            [nameof(AccountPage.Password)] = password,
+            [nameof(AccountPage.Href)] = DashboardPage.IsFormAnswer(page.Http) ? "/dashboard/account" : null,
+        };
     }
 }
 

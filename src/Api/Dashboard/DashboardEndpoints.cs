@@ -40,8 +40,6 @@ public static class DashboardEndpoints
         dashboard.MapGet("/events", LiveEvents.Stream);
         dashboard.MapGet("/account", AccountPages.Show);
         dashboard.MapPost("/account/rotate-secret", AccountPages.RotateSecret);
-        // Proving the current password is a sign-in attempt: the same per-IP limit as the sign-in form.
-        dashboard.MapPost(AccountPages.PasswordPath[DashboardAuth.Root.Length..], AccountPages.ChangePassword).RequireRateLimiting(SignInRateLimit.Name);
         return app;
     }
 

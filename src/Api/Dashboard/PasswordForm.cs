@@ -10,12 +10,6 @@ namespace MagicLink.Api.Dashboard;
 /// </summary>
 public sealed record PasswordForm(string Current, string Next, string Repeat)
 {
-    public static async ValueTask<PasswordForm> BindAsync(HttpContext http)
-    {
-        var form = await DashboardForms.ReadAsync(http);
-        return new(form["current"].ToString(), form["next"].ToString(), form["repeat"].ToString());
-    }
-
     /// <summary>The text key of the message for each field that is wrong; empty when the grain may be asked.</summary>
     public Dictionary<string, string> Validate()
     {

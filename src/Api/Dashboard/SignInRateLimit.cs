@@ -30,8 +30,10 @@ public sealed class SignInRateLimit : IRateLimiterPolicy<string>
         await SignInPage.Form(http, new SignInFields(null, null, null), StatusCodes.Status429TooManyRequests, "dash.signin.ratelimit").ExecuteAsync(http);
     };
 
-    public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
-        RateLimitPartition.GetFixedWindowLimiter(httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+    /// <summary>Only a posted form is an attempt: reading a form's address (a page that takes only posts) is not.</summary>
+    public RateLimitPartition<string> GetPartition(HttpContext httpContext) => !HttpMethods.IsPost(httpContext.Request.Method)
+        ? RateLimitPartition.GetNoLimiter("read")
+        : RateLimitPartition.GetFixedWindowLimiter(httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = AttemptsPerMinute,
             Window = TimeSpan.FromMinutes(1),
