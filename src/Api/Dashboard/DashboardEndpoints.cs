@@ -1,6 +1,7 @@
 using MagicLink.Api.Components;
 using MagicLink.Api.Components.Dashboard;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MagicLink.Api.Dashboard;
@@ -15,7 +16,6 @@ public static class DashboardEndpoints
     {
         var open = app.MapGroup(DashboardAuth.Root).ExcludeFromDescription().RequireFormTokens();
         open.MapGet("/", SignInPage.Show);
-        open.MapPost("/sign-in", SignInPage.SignIn).RequireRateLimiting(SignInRateLimit.Name);
 
         var dashboard = app.MapGroup(DashboardAuth.Root).ExcludeFromDescription().RequireDashboardLogin().RequireFormTokens();
         // A handler taking only the HttpContext would read as a RequestDelegate and drop its result.
@@ -68,6 +68,26 @@ public static class DashboardEndpoints
                     StatusCode = StatusCodes.Status400BadRequest,
                 }.ExecuteAsync(http);
                 return;
+            }
+
+            await next(http);
+        });
+
+    /// <summary>Names the form of a post to a page that takes one form when the post does not (<see cref="AnswersFormAttribute"/>).</summary>
+    public static IApplicationBuilder UseDashboardFormNames(this IApplicationBuilder app) =>
+        app.Use(async (http, next) =>
+        {
+            if (http.GetEndpoint()?.Metadata.GetMetadata<AnswersFormAttribute>() is { } answers
+                && HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType)
+            {
+                // The antiforgery check has read the form already; a broken one was refused before this.
+                var form = await http.Request.ReadFormAsync(http.RequestAborted);
+                if (!form.ContainsKey(AnswersFormAttribute.Field))
+                {
+                    var fields = form.ToDictionary(f => f.Key, f => f.Value);
+                    fields[AnswersFormAttribute.Field] = answers.Name;
+                    http.Features.Set<IFormFeature>(new FormFeature(new FormCollection(fields, form.Files)));
+                }
             }
 
             await next(http);

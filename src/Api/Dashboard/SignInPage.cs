@@ -1,7 +1,5 @@
-using System.Globalization;
 using MagicLink.Api.Components.Dashboard;
 using MagicLink.Api.Extensions;
-using MagicLink.Grains.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MagicLink.Api.Dashboard;
@@ -12,31 +10,7 @@ public static class SignInPage
     public static async Task<IResult> Show(HttpContext http, string? next) =>
         await DashboardAuth.SignedInAccountAsync(http) is not null
             ? Results.Redirect(DashboardAuth.ReturnTo(next))
-            : Form(http, new SignInFields(null, null, next), StatusCodes.Status200OK, error: null);
-
-    public static async Task<IResult> SignIn(SignInFields fields, HttpContext http, IGrainFactory grains)
-    {
-        var email = fields.Email?.Trim() ?? "";
-        var password = fields.Password ?? "";
-
-        // Only a well-formed address reaches a grain, so junk input activates nothing.
-        var result = Validation.IsEmail(email) && email.Length <= 254 && password.Length is > 0 and <= 1000
-            ? await grains.GetGrain<ILoginGrain>(LoginKey.For(email)).SignIn(password)
-            : null;
-        if (result?.LockedFor is { } wait)
-        {
-            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return Form(http, fields with { Email = email }, StatusCodes.Status429TooManyRequests, "dash.signin.locked");
-        }
-
-        if (result?.AccountId is not { } accountId)
-        {
-            return Form(http, fields with { Email = email }, StatusCodes.Status400BadRequest, "dash.signin.wrong");
-        }
-
-        await DashboardAuth.SignInAsync(http, accountId, result.Stamp);
-        return new SeeOther(DashboardAuth.ReturnTo(fields.Next));
-    }
+            : Form(http, email: null, next, StatusCodes.Status200OK, error: null);
 
     public static async Task<IResult> SignOut(HttpContext http)
     {
@@ -52,16 +26,6 @@ public static class SignInPage
         return new SeeOther(DashboardAuth.Root);
     }
 
-    public static RazorComponentResult<SignInForm> Form(HttpContext http, SignInFields fields, int status, string? error) =>
-        new(new { T = DashboardFrames.TextsFor(http), fields.Email, fields.Next, Error = error }) { StatusCode = status };
-}
-
-/// <summary>The sign-in form as posted.</summary>
-public sealed record SignInFields(string? Email, string? Password, string? Next)
-{
-    public static async ValueTask<SignInFields> BindAsync(HttpContext http)
-    {
-        var form = await DashboardForms.ReadAsync(http);
-        return new(form["email"], form["password"], form["next"]);
-    }
+    public static RazorComponentResult<SignInForm> Form(HttpContext http, string? email, string? next, int status, string? error) =>
+        new(new { T = DashboardFrames.TextsFor(http), Email = email, Next = next, Error = error }) { StatusCode = status };
 }

@@ -27,7 +27,7 @@ public sealed class SignInRateLimit : IRateLimiterPolicy<string>
             return;
         }
 
-        await SignInPage.Form(http, new SignInFields(null, null, null), StatusCodes.Status429TooManyRequests, "dash.signin.ratelimit").ExecuteAsync(http);
+        await SignInPage.Form(http, email: null, next: null, StatusCodes.Status429TooManyRequests, "dash.signin.ratelimit").ExecuteAsync(http);
     };
 
     /// <summary>Only a posted form is an attempt: reading a form's address (a page that takes only posts) is not.</summary>

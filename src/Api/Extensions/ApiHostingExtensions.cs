@@ -136,6 +136,7 @@ public static class ApiHostingExtensions
         app.UseAntiforgery();
         app.UseDashboardLanguage();
         app.UseDashboardFormRefusal();
+        app.UseDashboardFormNames();
         app.UseRateLimiter();
 
         app.MapStaticAssets();
