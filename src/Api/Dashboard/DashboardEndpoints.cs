@@ -34,7 +34,6 @@ public static class DashboardEndpoints
         dashboard.MapGet("/outbox", OutboxPages.Show);
         dashboard.MapGet("/sessions", SessionPages.List);
         dashboard.MapGet("/sessions/{id}", SessionPages.Show);
-        dashboard.MapPost("/sessions/{id}/review", SessionPages.Review);
         dashboard.MapGet("/sessions/{id}/uploads/{kind}", SessionPages.Upload);
         dashboard.MapGet("/review", SessionPages.Queue);
         dashboard.MapGet("/events", LiveEvents.Stream);
@@ -85,7 +84,7 @@ public static class DashboardEndpoints
                 if (!form.ContainsKey(AnswersFormAttribute.Field))
                 {
                     var fields = form.ToDictionary(f => f.Key, f => f.Value);
-                    fields[AnswersFormAttribute.Field] = answers.Name;
+                    fields[AnswersFormAttribute.Field] = answers.NameFor(http);
                     http.Features.Set<IFormFeature>(new FormFeature(new FormCollection(fields, form.Files)));
                 }
             }

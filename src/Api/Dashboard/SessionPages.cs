@@ -71,26 +71,6 @@ public static class SessionPages
         });
     }
 
-    public static async Task<IResult> Review([AsParameters] DashboardPage page, string id, ReviewForm form, IGrainFactory grains)
-    {
-        if (await page.Sessions.FindOwnedAsync(page.AccountId, id) is null)
-        {
-            return page.NotFound(await page.Frames.BeginAsync(page.AccountId), "review", "session");
-        }
-
-        var back = form.Back == "session" ? $"/dashboard/sessions/{id}" : "/dashboard/review";
-        var decision = Wire.TryParse<Decision>(form.Decision);
-        var reason = form.Reason.Trim();
-        if (decision is null || reason.Length > 1000 || !Validation.IsPlainText(reason))
-        {
-            return new SeeOther($"{back}?notice=invalid&session={id}");
-        }
-
-        var result = await grains.GetGrain<ISessionGrain>(id).Review(decision.Value, reason.Length == 0 ? null : reason);
-        var notice = result.Outcome == StepOutcome.Ok ? Wire.Name(decision.Value) : "stale";
-        return new SeeOther($"{back}?notice={notice}&session={id}");
-    }
-
     /// <summary>An image of a session, decrypted for the account that owns it and nobody else.</summary>
     public static async Task<IResult> Upload([AsParameters] DashboardPage page, string id, string kind)
     {
@@ -122,14 +102,4 @@ public static class QueueCursor
         && Ids.IsValid(id, Ids.Session)
             ? new QueuePosition(new DateTimeOffset(t, TimeSpan.Zero), id)
             : null;
-}
-
-/// <summary>A review decision as posted from a session's page or the queue.</summary>
-public sealed record ReviewForm(string? Decision, string Reason, string? Back)
-{
-    public static async ValueTask<ReviewForm> BindAsync(HttpContext http)
-    {
-        var form = await DashboardForms.ReadAsync(http);
-        return new(form["decision"], form["reason"].ToString(), form["back"]);
-    }
 }
