@@ -311,6 +311,34 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     }
 
     [Fact]
+    public async Task A_decision_posted_without_the_forms_name_is_still_taken_as_that_sessions_decision()
+    {
+        var (account, _, client) = await DashboardClient.SignedInAsync(Service);
+        using (client)
+        {
+            var link = await LinkSteps.CreateAsync(account, new { type = "multi", limit = 5 }, flow: "document");
+            using var click = await LinkSteps.ClickAsync(LinkSteps.NoRedirects(Service.Http.BaseAddress!), link);
+            var sessions = await ProblemAssert.Ok(await account.Client.GetAsync($"/api/v1/links/{(string)link["id"]!}/sessions"));
+            var sessionId = (string)sessions["items"]![0]!["id"]!;
+            await SessionSteps.UploadAllAsync(Service, sessionId, Flow.Document);
+            Assert.Equal(StepOutcome.Ok, (await Service.Grains.GetGrain<ISessionGrain>(sessionId).Submit()).Outcome);
+            var queue = await client.PageAsync("/dashboard/review");
+
+            // A script posting the decision by hand sends the token and the fields, not the name a drawn form carries.
+            var token = Markup.Parse(queue).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+            using var denied = await client.Http.PostAsync($"/dashboard/sessions/{sessionId}/review", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token,
+                ["decision"] = "denied",
+            }));
+
+            Assert.Equal("/dashboard/review", denied.RequestMessage!.RequestUri!.AbsolutePath);
+            Assert.Contains($"Session {sessionId} denied.", await denied.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal("denied", (string)(await SessionSteps.GetAsync(account, sessionId))["status"]!);
+        }
+    }
+
+    [Fact]
     public async Task A_sessions_images_are_served_to_its_account_only()
     {
         var (account, _, client) = await DashboardClient.SignedInAsync(Service);
