@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Antiforgery;
-
 namespace MagicLink.Api.Dashboard;
 
 public static class DashboardForms
@@ -11,25 +9,4 @@ public static class DashboardForms
     public static string FormKey(string? posted) => posted is { Length: > 0 and <= 64 } ? posted : NewFormKey();
 
     public static string NewFormKey() => Guid.NewGuid().ToString("N");
-
-    /// <summary>
-    /// The posted form. Anything else (JSON, no body, a broken body) reads as an empty form: the
-    /// antiforgery check has already refused it, or the page's own checks will.
-    /// </summary>
-    public static async Task<IFormCollection> ReadAsync(HttpContext http)
-    {
-        if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false } || !http.Request.HasFormContentType)
-        {
-            return FormCollection.Empty;
-        }
-
-        try
-        {
-            return await http.Request.ReadFormAsync(http.RequestAborted);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException)
-        {
-            return FormCollection.Empty;
-        }
-    }
 }
