@@ -15,26 +15,31 @@ CREATE FUNCTION funnel_count(
     p_account text, p_link text, p_at timestamptz,
     p_clicks integer, p_started integer, p_submitted integer, p_approved integer, p_denied integer, p_expired integer)
     RETURNS void
-    LANGUAGE sql AS
+    -- plpgsql, not sql: a plpgsql function keeps its statements' plans for the session, where a sql
+    -- function that is not inlined plans them again on every call (measured with 1,000 links clicked
+    -- at once: 0.37 instead of 0.23 ms of PostgreSQL CPU per click).
+    LANGUAGE plpgsql AS
 $$
-INSERT INTO funnel_days AS f (account_id, link_id, day, clicks, started, submitted, approved, denied, expired)
-VALUES (p_account, p_link, (p_at AT TIME ZONE 'UTC')::date, p_clicks, p_started, p_submitted, p_approved, p_denied, p_expired)
-ON CONFLICT (account_id, link_id, day) DO UPDATE
-    SET clicks    = f.clicks + EXCLUDED.clicks,
-        started   = f.started + EXCLUDED.started,
-        submitted = f.submitted + EXCLUDED.submitted,
-        approved  = f.approved + EXCLUDED.approved,
-        denied    = f.denied + EXCLUDED.denied,
-        expired   = f.expired + EXCLUDED.expired;
+BEGIN
+    INSERT INTO funnel_days AS f (account_id, link_id, day, clicks, started, submitted, approved, denied, expired)
+    VALUES (p_account, p_link, (p_at AT TIME ZONE 'UTC')::date, p_clicks, p_started, p_submitted, p_approved, p_denied, p_expired)
+    ON CONFLICT (account_id, link_id, day) DO UPDATE
+        SET clicks    = f.clicks + EXCLUDED.clicks,
+            started   = f.started + EXCLUDED.started,
+            submitted = f.submitted + EXCLUDED.submitted,
+            approved  = f.approved + EXCLUDED.approved,
+            denied    = f.denied + EXCLUDED.denied,
+            expired   = f.expired + EXCLUDED.expired;
 
--- Only a link's chart is drawn by the hour; dynamic sessions count by the day alone.
-INSERT INTO funnel_hours AS h (account_id, link_id, slot, hour, clicks, started)
-SELECT p_account, p_link, extract(HOUR FROM p_at AT TIME ZONE 'UTC')::smallint, date_trunc('hour', p_at, 'UTC'), p_clicks, p_started
-WHERE p_link <> '' AND (p_clicks > 0 OR p_started > 0)
-ON CONFLICT (account_id, link_id, slot) DO UPDATE
-    SET clicks  = CASE WHEN EXCLUDED.hour > h.hour THEN EXCLUDED.clicks WHEN EXCLUDED.hour = h.hour THEN h.clicks + EXCLUDED.clicks ELSE h.clicks END,
-        started = CASE WHEN EXCLUDED.hour > h.hour THEN EXCLUDED.started WHEN EXCLUDED.hour = h.hour THEN h.started + EXCLUDED.started ELSE h.started END,
-        hour    = greatest(h.hour, EXCLUDED.hour);
+    -- Only a link's chart is drawn by the hour; dynamic sessions count by the day alone.
+    INSERT INTO funnel_hours AS h (account_id, link_id, slot, hour, clicks, started)
+    SELECT p_account, p_link, extract(HOUR FROM p_at AT TIME ZONE 'UTC')::smallint, date_trunc('hour', p_at, 'UTC'), p_clicks, p_started
+    WHERE p_link <> '' AND (p_clicks > 0 OR p_started > 0)
+    ON CONFLICT (account_id, link_id, slot) DO UPDATE
+        SET clicks  = CASE WHEN EXCLUDED.hour > h.hour THEN EXCLUDED.clicks WHEN EXCLUDED.hour = h.hour THEN h.clicks + EXCLUDED.clicks ELSE h.clicks END,
+            started = CASE WHEN EXCLUDED.hour > h.hour THEN EXCLUDED.started WHEN EXCLUDED.hour = h.hour THEN h.started + EXCLUDED.started ELSE h.started END,
+            hour    = greatest(h.hour, EXCLUDED.hour);
+END;
 $$;
 
 CREATE FUNCTION funnel_count_event() RETURNS trigger

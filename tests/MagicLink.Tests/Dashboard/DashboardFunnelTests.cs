@@ -163,23 +163,46 @@ public sealed class DashboardFunnelTests(DashboardFixture fixture, BrowserFixtur
     }
 
     [Fact]
-    public async Task Another_accounts_link_session_and_image_are_404_on_the_dashboard()
+    public async Task Another_accounts_link_session_stats_and_image_are_404_on_every_dashboard_route()
     {
         var owner = await Service.OpenAccountAsync();
-        var link = await LinkSteps.CreateAsync(owner, new { type = "single" });
+        var link = await LinkSteps.CreateAsync(owner, new { type = "multi", limit = 5 });
+        var id = (string)link["id"]!;
         var session = (string)(await SessionSteps.CreateDynamicAsync(owner))["id"]!;
         await SessionSteps.UploadAllAsync(Service, session, Grains.Sessions.Flow.Document);
-        var (_, _, stranger) = await DashboardClient.SignedInAsync(Service);
-        using var _ = stranger;
+        await Service.Grains.GetGrain<Grains.Sessions.ISessionGrain>(session).Submit();
+        var (stranger, _, client) = await DashboardClient.SignedInAsync(Service);
+        using var _ = client;
         foreach (var path in new[]
         {
-            $"/dashboard/links/{(string)link["id"]!}", $"/dashboard/links/{(string)link["id"]!}/qr.png",
+            $"/dashboard/links/{id}", $"/dashboard/links/{id}?range=24h", $"/dashboard/links/{id}?range=30d",
+            $"/dashboard/links/{id}/qr.png", $"/dashboard/links/{id}/qr.svg", $"/dashboard/links/{id}/poster.pdf",
             $"/dashboard/sessions/{session}", $"/dashboard/sessions/{session}/uploads/document_front",
         })
         {
-            using var response = await stranger.Http.GetAsync(path);
-            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{path}: {(int)response.StatusCode}");
+            using var response = await client.Http.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"GET {path}: {(int)response.StatusCode}");
         }
+
+        // The stranger's own forms, with their valid tokens, aimed at the owner's link and session.
+        var own = (string)(await LinkSteps.CreateAsync(stranger, new { type = "multi", limit = 5 }))["id"]!;
+        var page = await client.PageAsync($"/dashboard/links/{own}");
+        foreach (var (action, fields, target) in new[]
+        {
+            ($"/dashboard/links/{own}/deactivate", new Dictionary<string, string>(), $"/dashboard/links/{id}/deactivate"),
+            ($"/dashboard/links/{own}/share#share-send", new Dictionary<string, string> { ["channel"] = "email", ["to"] = "ana@example.com" },
+                $"/dashboard/links/{id}/share"),
+            ($"/dashboard/links/{own}/deactivate", new Dictionary<string, string> { ["decision"] = "approve", ["reason"] = "" },
+                $"/dashboard/sessions/{session}/review"),
+        })
+        {
+            using var response = await client.SubmitAsync(page, action, fields, postTo: target);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"POST {target}: {(int)response.StatusCode}");
+        }
+
+        Assert.Equal("active", (string)(await LinkSteps.GetAsync(owner, link))["status"]!);
+        Assert.Equal("submitted", (string)(await SessionSteps.GetAsync(owner, session))["status"]!);
+        Assert.Equal(0, await TestDatabase.ScalarAsync<long>(Service.Database, $"SELECT count(*) FROM shares WHERE link_id = '{id}'"));
     }
 
     // What the browser sends: the typed fields and the selects' chosen options.
