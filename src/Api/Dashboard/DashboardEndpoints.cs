@@ -72,7 +72,10 @@ public static class DashboardEndpoints
             await next(http);
         });
 
-    /// <summary>Names the form of a post to a page that takes one form when the post does not (<see cref="AnswersFormAttribute"/>).</summary>
+    /// <summary>
+    /// A post to a page that takes one form is that form, whatever name the post gives (<see cref="AnswersFormAttribute"/>):
+    /// none (a script), or another item's (one's own session's decision aimed at another session, which then is not found).
+    /// </summary>
     public static IApplicationBuilder UseDashboardFormNames(this IApplicationBuilder app) =>
         app.Use(async (http, next) =>
         {
@@ -81,10 +84,11 @@ public static class DashboardEndpoints
             {
                 // The antiforgery check has read the form already; a broken one was refused before this.
                 var form = await http.Request.ReadFormAsync(http.RequestAborted);
-                if (!form.ContainsKey(AnswersFormAttribute.Field))
+                var name = answers.NameFor(http);
+                if (form[AnswersFormAttribute.Field] != name)
                 {
                     var fields = form.ToDictionary(f => f.Key, f => f.Value);
-                    fields[AnswersFormAttribute.Field] = answers.NameFor(http);
+                    fields[AnswersFormAttribute.Field] = name;
                     http.Features.Set<IFormFeature>(new FormFeature(new FormCollection(fields, form.Files)));
                 }
             }

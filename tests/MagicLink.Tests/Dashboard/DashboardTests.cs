@@ -339,6 +339,29 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     }
 
     [Fact]
+    public async Task A_decision_form_for_ones_own_session_aimed_at_another_accounts_session_is_a_404()
+    {
+        var owner = await Service.OpenAccountAsync();
+        var theirs = (string)(await SessionSteps.CreateDynamicAsync(owner))["id"]!;
+        await SessionSteps.UploadAllAsync(Service, theirs, Flow.Document);
+        await Service.Grains.GetGrain<ISessionGrain>(theirs).Submit();
+        var (stranger, _, client) = await DashboardClient.SignedInAsync(Service);
+        using (client)
+        {
+            var own = (string)(await SessionSteps.CreateDynamicAsync(stranger))["id"]!;
+            await SessionSteps.UploadAllAsync(Service, own, Flow.Document);
+            await Service.Grains.GetGrain<ISessionGrain>(own).Submit();
+            var page = await client.PageAsync($"/dashboard/sessions/{own}");
+
+            using var response = await client.SubmitAsync(page, $"/dashboard/sessions/{own}/review", new() { ["decision"] = "approved" },
+                postTo: $"/dashboard/sessions/{theirs}/review");
+
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("submitted", (string)(await SessionSteps.GetAsync(owner, theirs))["status"]!);
+        }
+    }
+
+    [Fact]
     public async Task A_sessions_images_are_served_to_its_account_only()
     {
         var (account, _, client) = await DashboardClient.SignedInAsync(Service);
