@@ -16,7 +16,6 @@ public static class AccountPages
     /// <summary>Ledger entries per page.</summary>
     public const int LedgerPage = 25;
 
-    public const string PasswordPath = "/dashboard/account/password";
 
     public static Task<IResult> Show([AsParameters] DashboardPage page, CreditEntries entries, IGrainFactory grains, string? cursor, string? password) =>
         Draw(page, entries, grains, cursor, secret: null, new PasswordState([], password == "changed"));
@@ -70,10 +69,4 @@ public static class AccountPages
             [nameof(AccountPage.Href)] = DashboardPage.IsFormAnswer(page.Http) ? "/dashboard/account" : null,
         };
     }
-}
-
-/// <summary>The password form as the account page draws it: its refusals by field (or <c>form</c>), or just changed.</summary>
-public sealed record PasswordState(Dictionary<string, string> Errors, bool Changed)
-{
-    public const string Anchor = "password";
 }

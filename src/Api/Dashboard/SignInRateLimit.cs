@@ -21,7 +21,7 @@ public sealed class SignInRateLimit : IRateLimiterPolicy<string>
         var http = context.HttpContext;
         var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
         http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        if (http.Request.Path.StartsWithSegments(AccountPages.PasswordPath))
+        if (http.Request.Path.StartsWithSegments(PasswordState.Path))
         {
             await (await AccountPages.Refused(http, "dash.password.ratelimit", StatusCodes.Status429TooManyRequests)).ExecuteAsync(http);
             return;

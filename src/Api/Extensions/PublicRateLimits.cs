@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using MagicLink.Api.Pages;
 using MagicLink.Api.Stats;
 using MagicLink.Grains;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace MagicLink.Api.Extensions;
 
@@ -31,7 +32,10 @@ public static class PublicRateLimits
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
                 context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await context.HttpContext.RequestServices.GetRequiredService<RateLimitedClicks>().CountAsync(context.HttpContext);
+                if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == Redeem)
+                {
+                    await context.HttpContext.RequestServices.GetRequiredService<RateLimitedClicks>().CountAsync(context.HttpContext);
+                }
                 await RefusalPage.Answer(context.HttpContext, StatusCodes.Status429TooManyRequests, Languages.Default, "ratelimit.title", "ratelimit.body")
                     .ExecuteAsync(context.HttpContext);
             };

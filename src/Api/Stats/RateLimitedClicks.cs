@@ -18,11 +18,10 @@ public sealed class RateLimitedClicks(IGrainFactory grains, UrlTokens tokens, IL
     private static readonly TimeSpan HandOverEvery = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, int> _byLink = new(StringComparer.Ordinal);
 
-    /// <summary>Counts a refused request when it was a click on a real link; a forged token counts nowhere.</summary>
+    /// <summary>Counts a click refused by the rate limit when its token names a real link; a forged token counts nowhere.</summary>
     public async Task CountAsync(HttpContext http)
     {
-        if (http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName != PublicRateLimits.Redeem
-            || http.GetRouteValue("token") is not string token
+        if (http.GetRouteValue("token") is not string token
             || await tokens.ReadAsync(token, Ids.Link) is not { } linkId)
         {
             return;

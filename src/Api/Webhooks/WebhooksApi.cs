@@ -19,8 +19,6 @@ public sealed record WebhookServices(
     public Task<WebhookEndpointInfo?> OwnedAsync(string id) => Endpoints.OwnedAsync(Http.AccountId(), id);
 }
 
-public sealed record PageQuery(string? Limit, string? Cursor);
-
 public static class WebhooksApi
 {
     private const int DefaultPage = 20;

@@ -14,22 +14,22 @@ public sealed class PasswordRateLimitTests(DashboardFixture fixture) : IClassFix
         using var _ = client;
         for (var i = 0; i < SignInRateLimit.AttemptsPerMinute; i++)
         {
-            using var read = await client.Http.GetAsync(AccountPages.PasswordPath);
+            using var read = await client.Http.GetAsync(PasswordState.Path);
             Assert.Equal(HttpStatusCode.MethodNotAllowed, read.StatusCode);
         }
 
         var page = await client.PageAsync("/dashboard/account");
-        var action = AccountPages.PasswordPath + "#password";
+        var action = PasswordState.Path + "#password";
         // The sign-in was the first attempt; repeats that differ are refused before the password is checked.
         for (var i = 1; i < SignInRateLimit.AttemptsPerMinute; i++)
         {
             using var attempt = await client.SubmitAsync(page, action,
-                new() { ["current"] = DashboardClient.Password, ["next"] = "a new long password", ["repeat"] = "another one" }, postTo: AccountPages.PasswordPath);
+                new() { ["current"] = DashboardClient.Password, ["next"] = "a new long password", ["repeat"] = "another one" }, postTo: PasswordState.Path);
             Assert.Equal(HttpStatusCode.BadRequest, attempt.StatusCode);
         }
 
         using var refused = await client.SubmitAsync(page, action,
-            new() { ["current"] = DashboardClient.Password, ["next"] = "a new long password", ["repeat"] = "a new long password" }, postTo: AccountPages.PasswordPath);
+            new() { ["current"] = DashboardClient.Password, ["next"] = "a new long password", ["repeat"] = "a new long password" }, postTo: PasswordState.Path);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
