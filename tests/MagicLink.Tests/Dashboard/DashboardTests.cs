@@ -276,12 +276,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         var (account, _, client) = await DashboardClient.SignedInAsync(Service, credits: 3);
         using (client)
         {
-            var link = await LinkSteps.CreateAsync(account, new { type = "multi", limit = 5 }, flow: "document");
-            using var click = await LinkSteps.ClickAsync(LinkSteps.NoRedirects(Service.Http.BaseAddress!), link);
-            var sessions = await ProblemAssert.Ok(await account.Client.GetAsync($"/api/v1/links/{(string)link["id"]!}/sessions"));
-            var sessionId = (string)sessions["items"]![0]!["id"]!;
-            await SessionSteps.UploadAllAsync(Service, sessionId, Flow.Document);
-            Assert.Equal(StepOutcome.Ok, (await Service.Grains.GetGrain<ISessionGrain>(sessionId).Submit()).Outcome);
+            var sessionId = await ClickedAndSubmittedAsync(account);
 
             var queue = await client.PageAsync("/dashboard/review");
             Assert.Contains(sessionId, queue, StringComparison.Ordinal);
@@ -316,12 +311,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         var (account, _, client) = await DashboardClient.SignedInAsync(Service);
         using (client)
         {
-            var link = await LinkSteps.CreateAsync(account, new { type = "multi", limit = 5 }, flow: "document");
-            using var click = await LinkSteps.ClickAsync(LinkSteps.NoRedirects(Service.Http.BaseAddress!), link);
-            var sessions = await ProblemAssert.Ok(await account.Client.GetAsync($"/api/v1/links/{(string)link["id"]!}/sessions"));
-            var sessionId = (string)sessions["items"]![0]!["id"]!;
-            await SessionSteps.UploadAllAsync(Service, sessionId, Flow.Document);
-            Assert.Equal(StepOutcome.Ok, (await Service.Grains.GetGrain<ISessionGrain>(sessionId).Submit()).Outcome);
+            var sessionId = await ClickedAndSubmittedAsync(account);
             var queue = await client.PageAsync("/dashboard/review");
 
             // A script posting the decision by hand sends the token and the fields, not the name a drawn form carries.
@@ -465,5 +455,17 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
             Assert.Contains(submitted, waiting, StringComparison.Ordinal);
             Assert.DoesNotContain(pending, waiting, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>A session opened by a click on a new document link of the account, its images uploaded, submitted: waiting for review.</summary>
+    private async Task<string> ClickedAndSubmittedAsync(TestAccount account)
+    {
+        var link = await LinkSteps.CreateAsync(account, new { type = "multi", limit = 5 }, flow: "document");
+        using var click = await LinkSteps.ClickAsync(LinkSteps.NoRedirects(Service.Http.BaseAddress!), link);
+        var sessions = await ProblemAssert.Ok(await account.Client.GetAsync($"/api/v1/links/{(string)link["id"]!}/sessions"));
+        var sessionId = (string)sessions["items"]![0]!["id"]!;
+        await SessionSteps.UploadAllAsync(Service, sessionId, Flow.Document);
+        Assert.Equal(StepOutcome.Ok, (await Service.Grains.GetGrain<ISessionGrain>(sessionId).Submit()).Outcome);
+        return sessionId;
     }
 }
