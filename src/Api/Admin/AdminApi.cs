@@ -38,7 +38,7 @@ public static class AdminApi
         var check = new Validation();
         var name = check.Text("name", request.Name, 1, 200);
         var email = check.Email("email", request.Email);
-        var password = check.Text("password", request.Password, PasswordRule.MinLength, PasswordRule.MaxLength);
+        var password = check.Password("password", request.Password);
         var credits = check.Number("credits", request.Credits, 0, MaxCredits);
         if (!check.IsValid)
         {

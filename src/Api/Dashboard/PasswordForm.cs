@@ -19,9 +19,9 @@ public sealed record PasswordForm(string Current, string Next, string Repeat)
             errors["current"] = "dash.password.rule.current";
         }
 
-        if (new Validation().Text("next", Next, PasswordRule.MinLength, PasswordRule.MaxLength) is null)
+        if (new Validation().Password("next", Next) is null)
         {
-            errors["next"] = "dash.password.rule.length";
+            errors["next"] = PasswordRule.HasSpaceAtEnds(Next) ? "dash.password.rule.spaces" : "dash.password.rule.length";
         }
         else if (Next == Current)
         {

@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using MagicLink.Grains;
+using MagicLink.Grains.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MagicLink.Api.Extensions;
@@ -51,6 +52,18 @@ public sealed class Validation
         }
 
         return trimmed;
+    }
+
+    /// <summary>A new password exactly as typed (<see cref="PasswordRule"/>): never trimmed, so spaces at its ends are refused.</summary>
+    public string? Password(string field, string? value)
+    {
+        if (value is not null && PasswordRule.HasSpaceAtEnds(value))
+        {
+            Add(field, $"{field} must not begin or end with whitespace: it is used exactly as typed.");
+            return null;
+        }
+
+        return Text(field, value, PasswordRule.MinLength, PasswordRule.MaxLength);
     }
 
     public string? Email(string field, string? value)

@@ -46,11 +46,17 @@ public sealed record PasswordChange(
     [property: Id(1)] TimeSpan? LockedFor,
     [property: Id(2)] int Stamp);
 
-/// <summary>How long a dashboard password may be, for a new account and for a changed password alike.</summary>
+/// <summary>
+/// What a new dashboard password may be, for a new account and for a changed password alike. A
+/// password is used exactly as typed, at sign-in too: one with spaces at its ends is refused rather
+/// than trimmed, since a trimmed one would not be the password its owner types.
+/// </summary>
 public static class PasswordRule
 {
     public const int MinLength = 8;
     public const int MaxLength = 200;
+
+    public static bool HasSpaceAtEnds(string password) => password.Length > 0 && (char.IsWhiteSpace(password[0]) || char.IsWhiteSpace(password[^1]));
 }
 
 public static class LoginKey

@@ -73,7 +73,7 @@ public sealed class DashboardPasswordTests(DashboardFixture fixture, BrowserFixt
     }
 
     [Fact]
-    public async Task A_new_password_that_is_too_short_or_the_old_one_or_not_repeated_is_refused_by_field()
+    public async Task A_new_password_that_is_too_short_the_old_one_padded_with_spaces_or_not_repeated_is_refused_by_field()
     {
         var (_, _, client) = await DashboardClient.SignedInAsync(Service);
         using var _ = client;
@@ -83,6 +83,8 @@ public sealed class DashboardPasswordTests(DashboardFixture fixture, BrowserFixt
             ("short", "short", "next"),
             (DashboardClient.Password, DashboardClient.Password, "next"),
             (NewPassword, NewPassword + "!", "repeat"),
+            // Taken as typed, as everywhere: spaces at its ends are refused, not trimmed away.
+            (" " + NewPassword + " ", " " + NewPassword + " ", "next"),
         })
         {
             using var refused = await client.SubmitAsync(page, Action,

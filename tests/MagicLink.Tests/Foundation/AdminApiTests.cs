@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using MagicLink.Tests.Dashboard;
 using MagicLink.Tests.Infrastructure;
 using static MagicLink.Tests.Infrastructure.ProblemAssert;
 
@@ -67,6 +68,28 @@ public sealed class AdminApiTests(ServiceFixture fixture) : IClassFixture<Servic
         });
 
         await IsProblem(second, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_password_is_taken_as_typed_so_one_with_spaces_at_its_ends_is_refused_rather_than_trimmed()
+    {
+        var email = $"spaces-{Guid.NewGuid():N}@example.com";
+        using var admin = Service.Admin();
+
+        var padded = await admin.PostAsJsonAsync("/admin/v1/accounts", new { name = "Padded", email, password = "  padded passphrase  ", credits = 1 });
+        await IsProblem(padded, HttpStatusCode.BadRequest, "password");
+
+        // Nothing was opened, and the password the account gets is the one that signs in, exactly as typed.
+        await Json(await admin.PostAsJsonAsync("/admin/v1/accounts", new { name = "Spaced", email, password = "spaced out passphrase", credits = 1 }),
+            HttpStatusCode.Created);
+        using var client = DashboardClient.Anonymous(Service);
+        using (var altered = await client.SignInAsync(email, " spaced out passphrase "))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, altered.StatusCode);
+        }
+
+        using var typed = await client.SignInAsync(email, "spaced out passphrase");
+        Assert.Equal("/dashboard/links", typed.RequestMessage!.RequestUri!.AbsolutePath);
     }
 
     [Theory]
