@@ -1,8 +1,11 @@
 using MagicLink.Api.Components;
 using MagicLink.Api.Components.Dashboard;
+using MagicLink.Api.Extensions;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace MagicLink.Api.Dashboard;
 
@@ -55,17 +58,17 @@ public static class DashboardEndpoints
     /// <summary>
     /// Every dashboard form carries an antiforgery token, which <c>UseAntiforgery()</c> checks before
     /// the endpoint runs. A form without a valid one (expired, sent from another site, or not a form at
-    /// all) changes nothing and gets a page that says so, whether a handler or a routable page would have taken it.
+    /// all) changes nothing and is refused, whether a handler or a routable page would have taken it.
     /// </summary>
     public static IApplicationBuilder UseDashboardFormRefusal(this IApplicationBuilder app) =>
         app.Use(async (http, next) =>
         {
             if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false } && http.Request.Path.StartsWithSegments(DashboardAuth.Root))
             {
-                await new RazorComponentResult<FormRefusedPage>(new { T = DashboardFrames.TextsFor(http) })
-                {
-                    StatusCode = StatusCodes.Status400BadRequest,
-                }.ExecuteAsync(http);
+                var field = http.RequestServices.GetRequiredService<IOptions<AntiforgeryOptions>>().Value.FormFieldName;
+                await DashboardRefusal.Answer(http, StatusCodes.Status400BadRequest, "dash.refused.title", "dash.refused.body",
+                    Problems.Validation(field, "The form carries no valid antiforgery token (expired, or sent from another site); nothing was changed. Read the page again and send its form."))
+                    .ExecuteAsync(http);
                 return;
             }
 
@@ -73,17 +76,40 @@ public static class DashboardEndpoints
         });
 
     /// <summary>
-    /// A post to a page that takes one form is that form, whatever name the post gives (<see cref="AnswersFormAttribute"/>):
-    /// none (a script), or another item's (one's own session's decision aimed at another session, which then is not found).
+    /// A routable page takes only the forms it declares, and says so before it is drawn (the framework would
+    /// draw it first, then answer a bare 400). A page that answers one form at an address of its own
+    /// (<see cref="FormAnswer"/>) takes nothing but that POST: anything else is 405. A post to a page that takes
+    /// one form is that form, whatever name the post gives (<see cref="AnswersFormAttribute"/>): none (a script),
+    /// or another item's (one's own session's decision aimed at another session, which then is not found).
+    /// A post to a page of several forms must name one of them (<see cref="TakesFormsAttribute"/>).
     /// </summary>
-    public static IApplicationBuilder UseDashboardFormNames(this IApplicationBuilder app) =>
+    public static IApplicationBuilder UseDashboardForms(this IApplicationBuilder app) =>
         app.Use(async (http, next) =>
         {
-            if (http.GetEndpoint()?.Metadata.GetMetadata<AnswersFormAttribute>() is { } answers
-                && HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType)
+            if (http.GetEndpoint()?.Metadata is not { } metadata || metadata.GetMetadata<ComponentTypeMetadata>() is not { } page)
             {
-                // The antiforgery check has read the form already; a broken one was refused before this.
-                var form = await http.Request.ReadFormAsync(http.RequestAborted);
+                await next(http);
+                return;
+            }
+
+            if (!HttpMethods.IsPost(http.Request.Method))
+            {
+                if (page.Type.IsAssignableTo(typeof(FormAnswer)))
+                {
+                    http.Response.Headers.Allow = HttpMethods.Post;
+                    await DashboardRefusal.Answer(http, StatusCodes.Status405MethodNotAllowed, "dash.onlyform.title", "dash.onlyform.body",
+                        new MethodNotAllowedProblem(HttpMethods.Post, $"{http.Request.Path} only takes the form sent to it with POST.")).ExecuteAsync(http);
+                    return;
+                }
+
+                await next(http);
+                return;
+            }
+
+            // The antiforgery check has read the form already; a broken one was refused before this.
+            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+            if (form is not null && metadata.GetMetadata<AnswersFormAttribute>() is { } answers)
+            {
                 var name = answers.NameFor(http);
                 if (form[AnswersFormAttribute.Field] != name)
                 {
@@ -92,9 +118,30 @@ public static class DashboardEndpoints
                     http.Features.Set<IFormFeature>(new FormFeature(new FormCollection(fields, form.Files)));
                 }
             }
+            else if (UnknownForm(form, metadata.GetMetadata<TakesFormsAttribute>()?.Names ?? []) is { } unknown)
+            {
+                await DashboardRefusal.Answer(http, StatusCodes.Status400BadRequest, "dash.unreadform.title", "dash.unreadform.body",
+                    Problems.Validation(AnswersFormAttribute.Field, unknown)).ExecuteAsync(http);
+                return;
+            }
 
             await next(http);
         });
+
+    /// <summary>Why a post is none of the page's forms, or null when it is one of them.</summary>
+    private static string? UnknownForm(IFormCollection? form, IReadOnlyList<string> names)
+    {
+        var posted = form is null ? StringValues.Empty : form[AnswersFormAttribute.Field];
+        if (posted.Count == 1 && names.Contains(posted.ToString()))
+        {
+            return null;
+        }
+
+        var takes = names.Count == 0 ? "this page takes no form" : "this page takes " + string.Join(" or ", names);
+        return StringValues.IsNullOrEmpty(posted)
+            ? $"The post names no form (the {AnswersFormAttribute.Field} field a drawn form carries); {takes}."
+            : $"No form named '{posted}' is on this page; {takes}.";
+    }
 
     private static RouteGroupBuilder RequireFormTokens(this RouteGroupBuilder group) =>
         group.WithMetadata(new RequireAntiforgeryTokenAttribute());

@@ -136,7 +136,7 @@ public static class ApiHostingExtensions
         app.UseAntiforgery();
         app.UseDashboardLanguage();
         app.UseDashboardFormRefusal();
-        app.UseDashboardFormNames();
+        app.UseDashboardForms();
         app.UseRateLimiter();
 
         app.MapStaticAssets();

@@ -65,15 +65,21 @@ public sealed class DashboardClient : IDisposable
     /// </summary>
     public Task<HttpResponseMessage> SubmitAsync(string html, string action, Dictionary<string, string> fields, string? postTo = null)
     {
-        var form = Markup.Parse(html).Forms.FirstOrDefault(f => f.GetAttribute("action") == action);
-        Assert.True(form is not null, $"No form posts to {action}.");
-        var values = form.QuerySelectorAll("input[type=hidden]").OfType<IHtmlInputElement>().ToDictionary(i => i.Name!, i => i.Value);
+        var values = HiddenFields(html, action);
         foreach (var (name, value) in fields)
         {
             values[name] = value;
         }
 
         return Http.PostAsync(postTo ?? action, new FormUrlEncodedContent(values));
+    }
+
+    /// <summary>The hidden fields of the page's form with this action: the antiforgery token and the form's name among them.</summary>
+    public static Dictionary<string, string> HiddenFields(string html, string action)
+    {
+        var form = Markup.Parse(html).Forms.FirstOrDefault(f => f.GetAttribute("action") == action);
+        Assert.True(form is not null, $"No form posts to {action}.");
+        return form.QuerySelectorAll("input[type=hidden]").OfType<IHtmlInputElement>().ToDictionary(i => i.Name!, i => i.Value);
     }
 
     /// <summary>The position in the account's events the page was drawn at (where its live stream starts).</summary>
