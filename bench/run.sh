@@ -430,11 +430,16 @@ if [ "$MEMORY_LINKS" -gt 0 ]; then
   wait "$CHILD_PID" || log "LoadGen memory exited with code $? (see above)"
   CHILD_PID=""
   after_kb="$(rss_kb "$SILO_PID")"
+  # Where it lives: anonymous memory is the GC heap, stacks and the runtime's own data; shared
+  # memory is JIT-compiled code (.NET maps it through a memfd for W^X); file-backed pages are the
+  # mapped assemblies and native libraries, shared with every process that maps the same files.
+  mem_split="$(awk '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 } END { printf "silo_rss_anon_mb=%.0f silo_rss_file_mb=%.0f", a / 1024, f / 1024 }' \
+    "/proc/$SILO_PID/status" 2>/dev/null || true)"
   MEMORY="$(grep '^RESULT ' "$WORK/loadgen-memory.out" | tail -n 1 || true)"
   [ -n "$MEMORY" ] || MEMORY="RESULT mode=memory errors=loadgen-failed"
   MEMORY="$MEMORY $(awk -v a="$before_kb" -v b="$after_kb" -v api="$(rss_kb "$API_PID")" -v n="$MEMORY_LINKS" 'BEGIN {
     if (a == "" || b == "") { print "silo_rss_mb_before=nan silo_rss_mb=nan api_rss_mb=nan kb_per_link=nan"; exit }
-    printf "silo_rss_mb_before=%.0f silo_rss_mb=%.0f api_rss_mb=%.0f kb_per_link=%.1f\n", a / 1024, b / 1024, api / 1024, (b - a) / n }')"
+    printf "silo_rss_mb_before=%.0f silo_rss_mb=%.0f api_rss_mb=%.0f kb_per_link=%.1f", a / 1024, b / 1024, api / 1024, (b - a) / n }') $mem_split"
   echo "$MEMORY"
 fi
 SERVICE_LOGS="silo: $(log_counts "$LOG_DIR/silo.log"); API: $(log_counts "$LOG_DIR/api.log")"
@@ -577,7 +582,8 @@ cpu_row() { # label RESULT-line
     echo "memory case: skipped (BENCH_MEMORY_LINKS=0)"
   else
     echo "memory case: $(kv "$MEMORY" links) links created in one account ($(kv "$MEMORY" create_per_s)/s) and read back ($(kv "$MEMORY" read_per_s)/s):" \
-      "silo VmRSS $(kv "$MEMORY" silo_rss_mb_before) MB before, $(kv "$MEMORY" silo_rss_mb) MB after ($(kv "$MEMORY" kb_per_link) KB per link); API VmRSS $(kv "$MEMORY" api_rss_mb) MB"
+      "silo VmRSS $(kv "$MEMORY" silo_rss_mb_before) MB before, $(kv "$MEMORY" silo_rss_mb) MB after ($(kv "$MEMORY" kb_per_link) KB per link;" \
+      "$(kv "$MEMORY" silo_rss_anon_mb) MB anonymous, $(kv "$MEMORY" silo_rss_file_mb) MB mapped files, the rest shared memory); API VmRSS $(kv "$MEMORY" api_rss_mb) MB"
   fi
   echo "memory (VmHWM after hot and spread): silo $SILO_RSS, API $API_RSS"
   echo "service outcomes: hot $(kv "$HOT" outcomes) (warm-up errors $(kv "$HOT" warmup_errors)), spread $(kv "$SPREAD" outcomes) (warm-up errors $(kv "$SPREAD" warmup_errors))$([ "$DRIFT_CLICKS" -eq 0 ] || echo ", drift $(kv "$DRIFT" outcomes) (warm-up errors $(kv "$DRIFT" warmup_errors))")"
