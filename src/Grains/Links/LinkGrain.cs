@@ -72,8 +72,12 @@ public sealed class LinkGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // An idle link's unused credits go back to its account; if this fails the account takes
-        // them back itself the next time it runs short.
-        if (_link is not null && _lease > 0 && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
+        // them back itself the next time it runs short. Not while the silo shuts down: every grain
+        // of it goes at once, its account may already be gone, and the call would only fail after
+        // retrying placement on a silo that takes no new activations. The lease stays in its row,
+        // for the link's next activation or for the account to take back.
+        if (_link is not null && _lease > 0
+            && reason.ReasonCode is not (DeactivationReasonCode.ApplicationError or DeactivationReasonCode.ShuttingDown))
         {
             await _turns.Take(ReturnLease);
         }

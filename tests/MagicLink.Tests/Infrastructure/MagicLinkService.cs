@@ -7,6 +7,7 @@ using MagicLink.Silo.Extensions;
 using MagicLink.Tests.Contract;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace MagicLink.Tests.Infrastructure;
 
@@ -21,14 +22,16 @@ public sealed class MagicLinkService : IAsyncDisposable
     private readonly Dictionary<string, string> _extra;
     private readonly TimeProvider? _time;
     private readonly bool _apiInSilo;
+    private readonly ILoggerProvider? _siloLogs;
     private readonly List<WebApplication> _apis = [];
 
-    private MagicLinkService(string database, Dictionary<string, string> extra, TimeProvider? time, bool apiInSilo)
+    private MagicLinkService(string database, Dictionary<string, string> extra, TimeProvider? time, bool apiInSilo, ILoggerProvider? siloLogs)
     {
         Database = database;
         _extra = extra;
         _time = time;
         _apiInSilo = apiInSilo;
+        _siloLogs = siloLogs;
         HttpPort = FreePort.Next();
         Http = new HttpClient(new ContractCheck()) { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(60) };
     }
@@ -54,11 +57,13 @@ public sealed class MagicLinkService : IAsyncDisposable
     /// Starts the service. <paramref name="time"/> replaces the domain clock (expiry, timestamps) in
     /// every silo and API, never the clock Orleans itself runs on. With <paramref name="apiInSilo"/>
     /// the API runs inside the first silo's process (MAGICLINK_SERVE_API), as the silo's Program does.
+    /// <paramref name="siloLogs"/> also receives what every silo logs (Warning and above, as configured).
     /// </summary>
     public static async Task<MagicLinkService> StartAsync(
-        int silos = 1, Dictionary<string, string>? settings = null, string? database = null, TimeProvider? time = null, bool apiInSilo = false)
+        int silos = 1, Dictionary<string, string>? settings = null, string? database = null, TimeProvider? time = null, bool apiInSilo = false,
+        ILoggerProvider? siloLogs = null)
     {
-        var service = new MagicLinkService(database ?? await TestDatabase.CreateAsync(), settings ?? [], time, apiInSilo);
+        var service = new MagicLinkService(database ?? await TestDatabase.CreateAsync(), settings ?? [], time, apiInSilo, siloLogs);
         for (var i = 0; i < silos; i++)
         {
             await service.StartSiloAsync();
@@ -81,6 +86,11 @@ public sealed class MagicLinkService : IAsyncDisposable
             if (_time is not null)
             {
                 silo.Services.AddKeyedSingleton(Clock.Key, _time);
+            }
+
+            if (_siloLogs is not null)
+            {
+                silo.Services.AddSingleton(_siloLogs);
             }
         });
         await silo.StartAsync();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using MagicLink.Grains.Credits;
 using MagicLink.Grains.Sessions;
 using MagicLink.Tests.Infrastructure;
 using static MagicLink.Tests.Infrastructure.ProblemAssert;
@@ -93,6 +94,39 @@ public sealed class LeaseTests(LeaseFixture fixture) : IClassFixture<LeaseFixtur
         await AssertCreditsAsync(account, reserved: 33, available: 67);
         Assert.Equal(67, await TestDatabase.ScalarAsync<int>(Service.Database,
             $"SELECT balance - reserved - leased FROM account_credits WHERE account_id = '{account.Id}'"));
+    }
+
+    [Fact]
+    public async Task A_silo_that_stops_gracefully_keeps_its_links_unused_credits_leased_without_calling_an_account_that_is_going_away()
+    {
+        // A service of its own: the test restarts it, and reads what its silo logged meanwhile.
+        var logs = new CapturedLogs();
+        await using var service = await MagicLinkService.StartAsync(settings: new() { ["MAGICLINK_REDEEM_RATE_LIMIT"] = "0" }, siloLogs: logs);
+        var account = await service.OpenAccountAsync(credits: 100);
+        using var client = LinkSteps.NoRedirects(service.Http.BaseAddress!);
+        var links = new List<JsonObject>();
+        for (var i = 0; i < 20; i++)
+        {
+            var link = await LinkSteps.CreateAsync(account, new { type = "unlimited" });
+            Assert.Equal(HttpStatusCode.SeeOther, (await LinkSteps.ClickAsync(client, link)).StatusCode);
+            links.Add(link);
+        }
+
+        logs.Clear();
+        await service.RestartAsync();
+
+        // On the way down every grain of the silo goes at once; an account may be gone before its
+        // links, and the unused credits a link holds are the account's to take back when it runs short.
+        Assert.Empty(logs.Lines
+            .Where(l => l.Category.EndsWith(".LinkGrain", StringComparison.Ordinal) || l.Message.Contains(nameof(IAccountGrain.ReturnLease), StringComparison.Ordinal))
+            .Select(l => $"{l.Level} {l.Category}: {l.Message}"));
+        using var again = LinkSteps.NoRedirects(service.Http.BaseAddress!);
+        foreach (var link in links)
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, (await LinkSteps.ClickAsync(again, link)).StatusCode);
+        }
+
+        await AssertCreditsAsync(account, reserved: 40, available: 60);
     }
 
     [Fact]
