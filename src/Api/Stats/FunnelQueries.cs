@@ -3,8 +3,9 @@ using Npgsql;
 namespace MagicLink.Api.Stats;
 
 /// <summary>
-/// Reads of the funnel counters (<c>funnel_days</c>, schema 0013), shared by the JSON API and the
-/// dashboard: sums over a link's or an account's days, never a scan of the events.
+/// Reads of the funnel counters (<c>funnel_days</c>, schema 0013, with the clicks of the hour each link's
+/// row still holds: <c>funnel_days_now</c>, 0018), shared by the JSON API and the dashboard: sums over
+/// a link's or an account's days, never a scan of the events.
 /// </summary>
 public sealed class FunnelQueries(NpgsqlDataSource database)
 {
@@ -25,7 +26,7 @@ public sealed class FunnelQueries(NpgsqlDataSource database)
         await using var command = database.CreateCommand(
             $"""
             SELECT {Sums}
-            FROM links l LEFT JOIN funnel_days f ON f.account_id = l.account_id AND f.link_id = l.id
+            FROM links l LEFT JOIN funnel_days_now f ON f.account_id = l.account_id AND f.link_id = l.id
             WHERE l.id = $1 AND l.account_id = $2 AND l.spec IS NOT NULL
             GROUP BY l.id
             """);
@@ -56,14 +57,15 @@ public sealed class FunnelQueries(NpgsqlDataSource database)
     /// <summary>
     /// A link's accepted clicks and started flows in each of the 24 UTC hours ending with the one
     /// <paramref name="now"/> falls in, oldest first (zeros included), from its ring of hourly
-    /// counters (<c>funnel_hours</c>, schema 0015); all zeros for another account's link.
+    /// counters (<c>funnel_hours</c>, schema 0015, and the link row's hour: <c>funnel_hours_now</c>,
+    /// 0018); all zeros for another account's link.
     /// </summary>
     public async Task<IReadOnlyList<HourView>> LinkHoursAsync(string accountId, string linkId, DateTimeOffset now)
     {
         var last = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero);
         var first = last.AddHours(-(HoursShown - 1));
         await using var command = database.CreateCommand(
-            "SELECT hour, clicks, started FROM funnel_hours WHERE account_id = $1 AND link_id = $2 AND hour BETWEEN $3 AND $4");
+            "SELECT hour, sum(clicks)::int, sum(started)::int FROM funnel_hours_now WHERE account_id = $1 AND link_id = $2 AND hour BETWEEN $3 AND $4 GROUP BY hour");
         command.Parameters.Add(new NpgsqlParameter { Value = accountId });
         command.Parameters.Add(new NpgsqlParameter { Value = linkId });
         command.Parameters.Add(new NpgsqlParameter { Value = first });
@@ -87,7 +89,7 @@ public sealed class FunnelQueries(NpgsqlDataSource database)
         await using var command = database.CreateCommand(
             $"""
             SELECT f.day, {Sums}
-            FROM funnel_days f
+            FROM funnel_days_now f
             WHERE f.account_id = $1 AND f.day BETWEEN $2 AND $3{(linkId is null ? "" : " AND f.link_id = $4")}
             GROUP BY f.day
             """);
@@ -115,7 +117,7 @@ public sealed class FunnelQueries(NpgsqlDataSource database)
         await using var command = database.CreateCommand(
             $"""
             SELECT f.link_id, {Sums}
-            FROM funnel_days f
+            FROM funnel_days_now f
             WHERE f.account_id = $1 AND f.link_id = ANY($2)
             GROUP BY f.link_id
             """);
