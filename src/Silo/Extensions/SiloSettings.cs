@@ -41,7 +41,8 @@ public sealed class SiloSettings : IKnobs
     // transactions in flight mostly wait on that lock; fewer carry more clicks each. Measured on 2
     // cores, 1,000 links clicked at once, two rounds: 4 writers 0.31-0.34 ms CPU per click and
     // 4,829-5,309 clicks/s, 2 writers 0.29 ms and 5,348-5,502, 1 writer 0.25-0.26 ms and
-    // 5,370-5,453. The second keeps one slow transaction from holding up every link of the silo.
+    // 5,370-5,453 (a full bench/run.sh afterwards repeated the fewer commits, not the rate). The
+    // second keeps one slow transaction from holding up every link of the silo.
     [ConfigurationKeyName("MAGICLINK_LINK_WRITERS")]
     public int LinkWriters { get; set; } = 2;
 

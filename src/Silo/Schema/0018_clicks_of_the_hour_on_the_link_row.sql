@@ -51,6 +51,7 @@ DECLARE
     v_hour        timestamptz := date_trunc('hour', p_created_at, 'UTC');
     v_stored_hour timestamptz;
     v_stored      integer;
+    v_moving      boolean;
 BEGIN
     SELECT version, clicks_hour, clicks_in_hour INTO v_version, v_stored_hour, v_stored FROM links WHERE id = p_link;
     IF v_version IS DISTINCT FROM p_version THEN
@@ -65,13 +66,13 @@ BEGIN
         END IF;
     END IF;
 
-    -- Every write of a link changes its version, so the row still holds what was read above.
+    -- Every write of a link changes its version, so the update below finds the row as read above:
+    -- whether these clicks start a new hour is decided once, here.
+    v_moving := p_clicks > 0 AND v_stored_hour IS DISTINCT FROM v_hour;
     UPDATE links
     SET used = used + p_clicks, status = p_status, closed_at = p_closed_at, version = version + 1,
         clicks_hour    = CASE WHEN p_clicks > 0 THEN v_hour ELSE clicks_hour END,
-        clicks_in_hour = CASE WHEN p_clicks = 0 THEN clicks_in_hour
-                              WHEN clicks_hour = v_hour THEN clicks_in_hour + p_clicks
-                              ELSE p_clicks END
+        clicks_in_hour = CASE WHEN v_moving THEN p_clicks ELSE clicks_in_hour + p_clicks END
     WHERE id = p_link AND version = p_version
     RETURNING version INTO v_version;
     IF v_version IS NULL THEN
@@ -83,7 +84,7 @@ BEGIN
         SELECT s, p_account, p_link, 'pending', p_created_at, p_flow, p_language, p_expires_at FROM unnest(p_sessions) s;
         INSERT INTO credit_holds (session_id, account_id, link_id, reserved_at, leased)
         SELECT s, p_account, p_link, p_created_at, true FROM unnest(p_sessions) s;
-        IF v_stored_hour IS DISTINCT FROM v_hour AND v_stored > 0 THEN
+        IF v_moving AND v_stored > 0 THEN
             PERFORM funnel_count(p_account, p_link, v_stored_hour, v_stored, 0, 0, 0, 0, 0);
         END IF;
     END IF;
