@@ -13,8 +13,9 @@ ALTER TABLE links
     ADD COLUMN clicks_hour    timestamptz NULL,
     ADD COLUMN clicks_in_hour integer     NOT NULL DEFAULT 0;
 
--- The account's days read the rows' clicks by day. clicks_hour changes once an hour at most, so
--- the writes in between stay HOT; clicks_in_hour, which every write changes, is in no index.
+-- The account's days read the rows' clicks by day. clicks_hour changes once an hour at most, and
+-- clicks_in_hour, which every write changes, is in no index, so this index does not keep the
+-- writes in between from being HOT (whether they are depends on room left on the row's page).
 CREATE INDEX links_clicks_by_day ON links (account_id, ((clicks_hour AT TIME ZONE 'UTC')::date))
     WHERE clicks_hour IS NOT NULL;
 
