@@ -125,7 +125,7 @@ internal static class Reconcile
         }
 
         var holds = new Dictionary<string, string?>(StringComparer.Ordinal);
-        await foreach (var r in Rows(db, "SELECT session_id, link_id FROM credit_holds WHERE account_id = $1", account))
+        await foreach (var r in Rows(db, "SELECT session_id, link_id FROM open_credit_holds WHERE account_id = $1", account))
         {
             holds[r.GetString(0)] = r.IsDBNull(1) ? null : r.GetString(1);
         }

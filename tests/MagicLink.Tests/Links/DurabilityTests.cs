@@ -101,6 +101,6 @@ public sealed class DurabilityTests
         Assert.Equal(used, (int)own["credits"]!["reserved"]!);
         Assert.Equal(1000 - used, (int)own["credits"]!["available"]!);
         Assert.Equal(used, await TestDatabase.ScalarAsync<int>(service.Database,
-            $"SELECT count(*) FROM credit_holds h JOIN sessions s ON s.id = h.session_id WHERE h.account_id = '{account.Id}'"));
+            $"SELECT count(*) FROM open_credit_holds h JOIN sessions s ON s.id = h.session_id WHERE h.account_id = '{account.Id}'"));
     }
 }
