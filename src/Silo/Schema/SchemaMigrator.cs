@@ -19,14 +19,22 @@ public static class SchemaMigrator
     /// Applies what is missing. A database that is starting, restarting or briefly unreachable is
     /// waited for (up to <see cref="Patience"/>), so a silo started at such a moment does not crash.
     /// </summary>
-    public static async Task ApplyAsync(string connectionString, CancellationToken cancellationToken = default)
+    public static Task ApplyAsync(string connectionString, CancellationToken cancellationToken = default) =>
+        ApplyAsync(connectionString, through: null, cancellationToken);
+
+    /// <summary>
+    /// Applies what is missing up to and including the script whose name starts with
+    /// <paramref name="through"/> (all of them when null): the schema an older release left, for
+    /// checking that a later script carries its rows over.
+    /// </summary>
+    public static async Task ApplyAsync(string connectionString, string? through, CancellationToken cancellationToken = default)
     {
         var deadline = DateTimeOffset.UtcNow + Patience;
         while (true)
         {
             try
             {
-                await ApplyOnceAsync(connectionString, cancellationToken);
+                await ApplyOnceAsync(connectionString, through, cancellationToken);
                 return;
             }
             catch (Exception e) when (e is NpgsqlException { IsTransient: true } || e.InnerException is NpgsqlException { IsTransient: true })
@@ -41,7 +49,7 @@ public static class SchemaMigrator
         }
     }
 
-    private static async Task ApplyOnceAsync(string connectionString, CancellationToken cancellationToken)
+    private static async Task ApplyOnceAsync(string connectionString, string? through, CancellationToken cancellationToken)
     {
         EnsureDatabase.For.PostgresqlDatabase(connectionString);
 
@@ -57,7 +65,7 @@ public static class SchemaMigrator
         {
             var upgrade = DeployChanges.To
                 .PostgresqlDatabase(connectionString)
-                .WithScriptsEmbeddedInAssembly(typeof(SchemaMigrator).Assembly, name => name.EndsWith(".sql", StringComparison.Ordinal))
+                .WithScriptsEmbeddedInAssembly(typeof(SchemaMigrator).Assembly, name => name.EndsWith(".sql", StringComparison.Ordinal) && Within(name, through))
                 .WithTransactionPerScript()
                 .LogToNowhere()
                 .Build()
@@ -74,5 +82,17 @@ public static class SchemaMigrator
             release.Parameters.AddWithValue("key", LockKey);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
+    }
+
+    // Resource names are "MagicLink.Silo.Schema.0019_....sql"; the scripts' numbers sort as text.
+    private static bool Within(string resourceName, string? through)
+    {
+        if (through is null)
+        {
+            return true;
+        }
+
+        var script = resourceName[(resourceName.LastIndexOf(".Schema.", StringComparison.Ordinal) + ".Schema.".Length)..];
+        return string.CompareOrdinal(script, through) <= 0 || script.StartsWith(through, StringComparison.Ordinal);
     }
 }

@@ -34,4 +34,35 @@ public sealed class SchemaMigrationTests
             typeof(SchemaMigrator).Assembly.GetManifestResourceNames().Count(n => n.EndsWith(".sql", StringComparison.Ordinal)),
             (int)applied);
     }
+
+    [Fact]
+    public async Task A_clicks_leased_hold_written_before_0019_is_still_settled_once_after_it()
+    {
+        var db = await TestDatabase.CreateEmptyAsync();
+        await SchemaMigrator.ApplyAsync(db, through: "0018");
+        await TestDatabase.ScalarAsync<long>(db, """
+            INSERT INTO account_credits (account_id, balance) VALUES ('acc_up', 10);
+            SELECT credit_lease('acc_up', 1, ARRAY['lnk_up'], ARRAY[5], ARRAY[0]);
+            INSERT INTO links (id, account_id, created_at, status, spec) VALUES ('lnk_up', 'acc_up', now(), 'active', '{}');
+            SELECT link_write('lnk_up', 0, 'active', NULL, 1, 'acc_up', ARRAY['ses_up'], now(), now() + interval '1 hour', 'document', 'en',
+                              ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::text[]);
+            """);
+        Assert.Equal(1, await TestDatabase.ScalarAsync<long>(db, "SELECT count(*) FROM credit_holds WHERE leased"));
+
+        await SchemaMigrator.ApplyAsync(db);
+
+        Assert.Equal(0, await TestDatabase.ScalarAsync<long>(db, "SELECT count(*) FROM credit_holds"));
+        Assert.Equal("ses_up lnk_up", await TestDatabase.ScalarAsync<string>(db, "SELECT session_id || ' ' || link_id FROM open_credit_holds"));
+        const string Credits = """
+            SELECT a.balance || ' ' || a.reserved || ' ' || a.spent || ' ' || a.leased || ' ' || l.size || ' ' || l.used || ' ' || a.version
+            FROM account_credits a JOIN credit_leases l ON l.account_id = a.account_id
+            """;
+        Assert.Equal("10 0 0 5 5 1 2", await TestDatabase.ScalarAsync<string>(db, Credits));
+
+        await TestDatabase.ScalarAsync<long>(db, "SELECT credit_settle('acc_up', 2, 'ses_up', true, now())");
+        await TestDatabase.ScalarAsync<long>(db, "SELECT credit_settle('acc_up', 3, 'ses_up', true, now())");
+
+        Assert.Equal("9 0 1 4 4 0 3", await TestDatabase.ScalarAsync<string>(db, Credits));
+        Assert.Equal(0, await TestDatabase.ScalarAsync<long>(db, "SELECT count(*) FROM open_credit_holds"));
+    }
 }
