@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts Magic Link on this machine in the foreground: PostgreSQL (unless MAGICLINK_DB is
-# given), one silo and the API. Ctrl-C stops everything it started. See README.md.
+# given) and one silo serving the API (MAGICLINK_SERVE_API=false: the API as its own process).
+# Ctrl-C stops everything it started. See README.md.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -18,6 +19,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Idle thread-pool threads spin before they sleep; on a small box that spinning took CPU the
 # click needed (bench/README.md). Set it to empty to get the runtime's default back.
 export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${DOTNET_ThreadPool_UnfairSemaphoreSpinLimit-0}"
+# One box needs no gateway hop between the API and its grains: the silo serving the API took a
+# click for less CPU than two processes did (bench/README.md). Several hosts run them apart.
+export MAGICLINK_SERVE_API="${MAGICLINK_SERVE_API:-true}"
 cd "$ROOT"
 
 LOG_DIR="$MAGICLINK_DATA_DIR/logs"
@@ -129,13 +133,19 @@ if [ -z "${MAGICLINK_ADMIN_TOKEN:-}" ]; then
 fi
 export MAGICLINK_ADMIN_TOKEN
 
+case "${MAGICLINK_SERVE_API,,}" in
+    true | 1) SILO_SERVES_API=1 ;;
+    false | 0) SILO_SERVES_API=0 ;;
+    *) ml_die "MAGICLINK_SERVE_API=$MAGICLINK_SERVE_API must be true or false" ;;
+esac
+
 # ---- build ------------------------------------------------------------------------------
 ml_log "building (dotnet build -c Release MagicLink.sln)"
 if ! dotnet build -c Release MagicLink.sln -nologo -v quiet --disable-build-servers; then
     ml_die "the build failed (see the errors above)"
 fi
 
-# ---- silo, then API ---------------------------------------------------------------------
+# ---- silo, then the API (unless the silo serves it) -------------------------------------
 deadline=$((SECONDS + READY_TIMEOUT))
 
 start_process silo src/Silo bin/Release/net10.0/MagicLink.Silo.dll
@@ -150,8 +160,10 @@ until [ "$(http_code "http://127.0.0.1:$MAGICLINK_DASHBOARD_PORT/health/live")" 
     sleep 0.5
 done
 
-start_process api src/Api bin/Release/net10.0/MagicLink.Api.dll
-API_PID="$STARTED_PID"
+if [ "$SILO_SERVES_API" = 0 ]; then
+    start_process api src/Api bin/Release/net10.0/MagicLink.Api.dll
+    API_PID="$STARTED_PID"
+fi
 API="http://127.0.0.1:$MAGICLINK_HTTP_PORT"
 ml_log "waiting for $API/health/ready"
 until [ "$(http_code "$API/health/ready")" = 200 ]; do
@@ -234,9 +246,11 @@ PUBLIC="${MAGICLINK_PUBLIC_URL%/}"
 
 # ---- foreground -------------------------------------------------------------------------
 # wait -n returns when either process ends (or a trapped signal arrives).
+pids=("$SILO_PID")
+[ -z "$API_PID" ] || pids+=("$API_PID")
 while true; do
     ended=""
     rc=0
-    wait -n -p ended "$SILO_PID" "$API_PID" 2>/dev/null || rc=$?
+    wait -n -p ended "${pids[@]}" 2>/dev/null || rc=$?
     alive_or_die "$ended" "$rc"
 done

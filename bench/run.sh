@@ -19,9 +19,10 @@
 # case, BENCH_DRIFT_CLICKS (200000; 0 skips) accepted clicks of the drift case, BENCH_DRIFT_MODE
 # (hot, or spread over BENCH_LINKS links), BENCH_DRIFT_LIMIT (3600) seconds the drift case may take
 # at most, BENCH_MEMORY_LINKS (100000; 0 skips) links of the memory case, BENCH_CLIENT (wrk, or
-# loadgen to click with LoadGen as before), BENCH_SPIN (unset; 0
-# turns off the thread pool's spinning in the silo and the API), BENCH_PG_PORT (55460) and the next
-# four ports for the API, Orleans dashboard, silo, gateway (BENCH_HTTP_PORT, BENCH_DASHBOARD_PORT,
+# loadgen to click with LoadGen as before), BENCH_SPIN (unset; 0 turns off the thread pool's
+# spinning in the silo and the API), BENCH_API (in-silo, as run.sh runs it, or separate: the API as
+# its own process, as docker-compose runs it), BENCH_PG_PORT (55460) and the next four ports for
+# the API, Orleans dashboard, silo, gateway (BENCH_HTTP_PORT, BENCH_DASHBOARD_PORT,
 # BENCH_SILO_PORT, BENCH_GATEWAY_PORT).
 set -euo pipefail
 
@@ -47,7 +48,7 @@ DRIFT_MODE="${BENCH_DRIFT_MODE:-hot}"
 DRIFT_LIMIT="${BENCH_DRIFT_LIMIT:-3600}"
 MEMORY_LINKS="${BENCH_MEMORY_LINKS:-100000}"
 SPIN="${BENCH_SPIN-0}"
-API_MODE="${BENCH_API:-separate}"
+API_MODE="${BENCH_API:-in-silo}"
 CLIENT="${BENCH_CLIENT:-wrk}"
 PG_PORT="${BENCH_PG_PORT:-55460}"
 HTTP_PORT="${BENCH_HTTP_PORT:-$((PG_PORT + 1))}"
@@ -78,8 +79,8 @@ case "$SPIN" in
   *) ml_die "BENCH_SPIN='$SPIN' is not supported: 0 (the default), or empty for the runtime's default" ;;
 esac
 case "$API_MODE" in
-  in-silo) API_TEXT="1 silo serving the API in its own process (MAGICLINK_SERVE_API=true)" ;;
-  separate) API_TEXT="1 silo + the API as its own process, an Orleans client (as run.sh and docker-compose run it)" ;;
+  in-silo) API_TEXT="1 silo serving the API in its own process (MAGICLINK_SERVE_API=true, as run.sh runs it)" ;;
+  separate) API_TEXT="1 silo + the API as its own process, an Orleans client (as docker-compose runs them)" ;;
   *) ml_die "BENCH_API='$API_MODE' is neither in-silo nor separate" ;;
 esac
 
@@ -587,7 +588,7 @@ cpu_row() { # label RESULT-line
   else
     echo "memory case: $(kv "$MEMORY" links) links created in one account ($(kv "$MEMORY" create_per_s)/s) and read back ($(kv "$MEMORY" read_per_s)/s):" \
       "silo VmRSS $(kv "$MEMORY" silo_rss_mb_before) MB before, $(kv "$MEMORY" silo_rss_mb) MB after ($(kv "$MEMORY" kb_per_link) KB per link;" \
-      "$(kv "$MEMORY" silo_rss_anon_mb) MB anonymous, $(kv "$MEMORY" silo_rss_file_mb) MB mapped files, the rest shared memory); API VmRSS $(kv "$MEMORY" api_rss_mb) MB"
+      "$(kv "$MEMORY" silo_rss_anon_mb) MB anonymous, $(kv "$MEMORY" silo_rss_file_mb) MB mapped files, the rest shared memory); API VmRSS $(if [ "$API_MODE" = separate ]; then echo "$(kv "$MEMORY" api_rss_mb) MB"; else echo "(in the silo's process)"; fi)"
   fi
   echo "memory (VmHWM after hot and spread): silo $SILO_RSS, API $API_RSS"
   echo "service outcomes: hot $(kv "$HOT" outcomes) (warm-up errors $(kv "$HOT" warmup_errors)), spread $(kv "$SPREAD" outcomes) (warm-up errors $(kv "$SPREAD" warmup_errors))$([ "$DRIFT_CLICKS" -eq 0 ] || echo ", drift $(kv "$DRIFT" outcomes) (warm-up errors $(kv "$DRIFT" warmup_errors))")"
