@@ -447,7 +447,8 @@ if [ "$MEMORY_LINKS" -gt 0 ]; then
     printf "silo_rss_mb_before=%.0f silo_rss_mb=%.0f api_rss_mb=%.0f kb_per_link=%.1f", a / 1024, b / 1024, api / 1024, (b - a) / n }') $mem_split"
   echo "$MEMORY"
 fi
-SERVICE_LOGS="silo: $(log_counts "$LOG_DIR/silo.log"); API: $(log_counts "$LOG_DIR/api.log")"
+SERVICE_LOGS="silo: $(log_counts "$LOG_DIR/silo.log")"
+[ "$API_MODE" != separate ] || SERVICE_LOGS="$SERVICE_LOGS; API: $(log_counts "$LOG_DIR/api.log")"
 
 # pgbench gets the machine to itself, like the service had it.
 stop_group api "$API_PID"
