@@ -84,7 +84,8 @@ public static class SchemaMigrator
         }
     }
 
-    // Resource names are "MagicLink.Silo.Schema.0019_....sql"; the scripts' numbers sort as text.
+    // Resource names are "MagicLink.Silo.Schema.0019_....sql"; the scripts' numbers sort as text, so
+    // a script is within when its name, cut to the length of `through`, sorts no later.
     private static bool Within(string resourceName, string? through)
     {
         if (through is null)
@@ -92,7 +93,7 @@ public static class SchemaMigrator
             return true;
         }
 
-        var script = resourceName[(resourceName.LastIndexOf(".Schema.", StringComparison.Ordinal) + ".Schema.".Length)..];
-        return string.CompareOrdinal(script, through) <= 0 || script.StartsWith(through, StringComparison.Ordinal);
+        var script = resourceName.LastIndexOf(".Schema.", StringComparison.Ordinal) + ".Schema.".Length;
+        return string.CompareOrdinal(resourceName, script, through, 0, through.Length) <= 0;
     }
 }
