@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace MagicLink.Grains.Links;
 
 /// <summary>
-/// One write of a link grain (see <c>link_write</c> in schema 0008): its status, <see cref="Clicks"/>
+/// One write of a link grain (see <c>link_writes</c> in schema 0020): its status, <see cref="Clicks"/>
 /// more uses with their sessions, and its events.
 /// </summary>
 public sealed record LinkWrite(
@@ -26,8 +26,9 @@ public sealed record LinkWrite(
 
 /// <summary>
 /// The silo's writer for link grains: writes that arrive while a transaction is in flight go
-/// together in the next one, so many links' batches share one commit and one WAL flush. A link has
-/// at most one write in flight, so merging never orders two writes of one link.
+/// together in the next one, one statement for all of them, so many links' batches share one commit
+/// and one WAL flush. A link has at most one write in flight, so merging never orders two writes of
+/// one link.
 /// </summary>
 public sealed class LinkWriter : IAsyncDisposable
 {
@@ -118,42 +119,41 @@ public sealed class LinkWriter : IAsyncDisposable
 
     private async Task<long[]> ExecuteAsync(List<LinkWrite> writes)
     {
-        // Without an explicit transaction a batch is one implicit transaction: one commit for all.
-        await using var batch = _database.CreateBatch();
-        foreach (var w in writes)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT link_write($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)")
-            {
-                Parameters =
-                {
-                    new() { Value = w.LinkId },
-                    new() { Value = w.Version },
-                    new() { Value = w.Status },
-                    new() { Value = (object?)w.ClosedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
-                    new() { Value = w.Clicks },
-                    new() { Value = w.AccountId },
-                    new() { Value = w.Sessions.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                    new() { Value = w.At },
-                    new() { Value = w.SessionsExpireAt },
-                    new() { Value = w.Flow },
-                    new() { Value = w.Language },
-                    new() { Value = w.Events.Select(e => e.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                    new() { Value = w.Events.Select(e => e.Type).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                    new() { Value = w.Events.Select(e => e.SubjectId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                    new() { Value = w.Events.Select(e => e.Payload).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                },
-            });
-        }
-
-        var versions = new long[writes.Count];
-        await using var reader = await batch.ExecuteReaderAsync();
+        // One statement for the whole transaction (link_writes, schema 0020): the sessions and events
+        // of every write name theirs by its position, counted from 1.
+        var sessionWrites = new List<int>();
+        var sessions = new List<string>();
+        var eventWrites = new List<int>();
+        var events = new List<Events.PendingEvent>();
         for (var i = 0; i < writes.Count; i++)
         {
-            await reader.ReadAsync();
-            versions[i] = reader.GetInt64(0);
-            await reader.NextResultAsync();
+            sessionWrites.AddRange(Enumerable.Repeat(i + 1, writes[i].Sessions.Count));
+            sessions.AddRange(writes[i].Sessions);
+            eventWrites.AddRange(Enumerable.Repeat(i + 1, writes[i].Events.Count));
+            events.AddRange(writes[i].Events);
         }
 
-        return versions;
+        await using var command = _database.CreateCommand(
+            "SELECT link_writes($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)");
+        command.Parameters.Add(Texts(writes.ConvertAll(w => w.LinkId)));
+        command.Parameters.Add(new() { Value = writes.ConvertAll(w => w.Version), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(Texts(writes.ConvertAll(w => w.Status)));
+        command.Parameters.Add(new() { Value = writes.ConvertAll(w => w.ClosedAt), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = writes.ConvertAll(w => w.Clicks), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(Texts(writes.ConvertAll(w => w.AccountId)));
+        command.Parameters.Add(new() { Value = writes.ConvertAll(w => w.At), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = writes.ConvertAll(w => w.SessionsExpireAt), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(Texts(writes.ConvertAll(w => w.Flow)));
+        command.Parameters.Add(Texts(writes.ConvertAll(w => w.Language)));
+        command.Parameters.Add(new() { Value = sessionWrites, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(Texts(sessions));
+        command.Parameters.Add(new() { Value = eventWrites, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(Texts(events.ConvertAll(e => e.Id)));
+        command.Parameters.Add(Texts(events.ConvertAll(e => e.Type)));
+        command.Parameters.Add(Texts(events.ConvertAll(e => e.SubjectId)));
+        command.Parameters.Add(Texts(events.ConvertAll(e => e.Payload)));
+        return (long[])(await command.ExecuteScalarAsync())!;
     }
+
+    private static NpgsqlParameter Texts(List<string> values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 }
