@@ -46,6 +46,26 @@ public sealed class SiloExposureTests(ServiceFixture fixture) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task The_orleans_dashboard_serves_its_page_its_script_and_the_clusters_figures()
+    {
+        var url = new Uri(fixture.Service.Silos[0]!.Urls.First());
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{url.Port}") };
+
+        // Opened in several tabs at once: the silo maps the dashboard on its first requests.
+        var pages = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.GetAsync("/")));
+        Assert.All(pages, page => Assert.Equal(HttpStatusCode.OK, page.StatusCode));
+        Assert.Contains("index.min.js", await pages[0].Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var script = await client.GetAsync("/index.min.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        using var figures = await client.GetAsync("/ClusterStats");
+        Assert.Equal(HttpStatusCode.OK, figures.StatusCode);
+        Assert.Equal("application/json", figures.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/no-such-page")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
     public void Exposing_the_dashboard_without_credentials_refuses_to_start()
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
