@@ -65,4 +65,22 @@ public sealed class SchemaMigrationTests
         Assert.Equal("9 0 1 4 4 0 3", await TestDatabase.ScalarAsync<string>(db, Credits));
         Assert.Equal(0, await TestDatabase.ScalarAsync<long>(db, "SELECT count(*) FROM open_credit_holds"));
     }
+
+    [Fact]
+    public async Task A_silo_of_the_release_before_0020_still_writes_its_clicks_while_the_cluster_is_upgraded()
+    {
+        var db = await TestDatabase.CreateAsync();
+        await TestDatabase.ScalarAsync<long>(db, """
+            INSERT INTO account_credits (account_id, balance) VALUES ('acc_old', 10);
+            SELECT credit_lease('acc_old', 1, ARRAY['lnk_old'], ARRAY[5], ARRAY[0]);
+            INSERT INTO links (id, account_id, created_at, status, spec, version) VALUES ('lnk_old', 'acc_old', now(), 'active', '{}', 1);
+            """);
+
+        Assert.Equal(2, await TestDatabase.ScalarAsync<long>(db, """
+            SELECT link_write('lnk_old', 1, 'active', NULL, 1, 'acc_old', ARRAY['ses_old'], now(), now() + interval '1 hour', 'document', 'en',
+                              ARRAY['evt_old'], ARRAY['session.created'], ARRAY['ses_old'], ARRAY['{}'])
+            """));
+        Assert.Equal("ses_old lnk_old", await TestDatabase.ScalarAsync<string>(db, "SELECT session_id || ' ' || link_id FROM open_credit_holds"));
+        Assert.Equal("ses_old", await TestDatabase.ScalarAsync<string>(db, "SELECT subject_id FROM events WHERE id = 'evt_old'"));
+    }
 }
