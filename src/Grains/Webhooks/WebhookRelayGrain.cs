@@ -47,9 +47,10 @@ public sealed class WebhookRelayGrain(
         {
             var woken = new HashSet<string>();
             var read = news ? BatchSize : 0;
+            var heldBack = false;
             while (read == BatchSize && !cancellation.IsCancellationRequested)
             {
-                (read, var endpoints) = await table.FanOutAsync(BatchSize, time.GetUtcNow());
+                (read, var endpoints, heldBack) = await table.FanOutAsync(BatchSize, time.GetUtcNow());
                 foreach (var id in endpoints)
                 {
                     if (woken.Add(id))
@@ -59,8 +60,10 @@ public sealed class WebhookRelayGrain(
                 }
             }
 
-            // A batch cut short by cancellation leaves rows behind: look again on the next tick.
-            _news |= read == BatchSize;
+            // A batch cut short by cancellation leaves rows behind, and events committed behind an
+            // older transaction still running may not be read yet: look again on the next tick. No
+            // notification would come for them when that transaction ends.
+            _news |= read == BatchSize || heldBack;
 
             // Real time: how often to look, not whether a retry is due (that is the domain clock's call).
             if (DateTimeOffset.UtcNow - _lastSweep >= RetrySweep)

@@ -172,14 +172,14 @@ public sealed class WebhookTable(NpgsqlDataSource database)
     }
 
     /// <summary>The outbox relay's step: up to <paramref name="limit"/> events into deliveries (schema 0011, webhook_fan_out).</summary>
-    public async Task<(int EventsRead, string[] Endpoints)> FanOutAsync(int limit, DateTimeOffset now)
+    public async Task<(int EventsRead, string[] Endpoints, bool HeldBack)> FanOutAsync(int limit, DateTimeOffset now)
     {
-        await using var command = database.CreateCommand("SELECT events_read, endpoint_ids FROM webhook_fan_out($1, $2)");
+        await using var command = database.CreateCommand("SELECT events_read, endpoint_ids, held_back FROM webhook_fan_out($1, $2)");
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return (reader.GetInt32(0), reader.GetFieldValue<string[]>(1));
+        return (reader.GetInt32(0), reader.GetFieldValue<string[]>(1), reader.GetBoolean(2));
     }
 
     /// <summary>Enabled endpoints with a delivery due and not being sent: retries come due this way.</summary>

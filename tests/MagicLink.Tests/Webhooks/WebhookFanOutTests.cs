@@ -126,6 +126,32 @@ public sealed class WebhookFanOutTests(WebhookTwoSiloFixture fixture, ITestOutpu
     }
 
     [Fact]
+    public async Task An_event_committed_while_an_older_transaction_runs_is_delivered_once_that_one_ends_with_no_event_after_it()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var account = await Service.OpenAccountAsync(credits: 5);
+        await WebhookSteps.CreateAsync(account, receiver.Url, ["session.created"]);
+
+        // Any transaction of the server that took an id before the event's holds the outbox back (in
+        // any of its databases, and without writing an event of its own), so the relay, woken by the
+        // event's notification, finds nothing it may read yet; no notification comes when it ends.
+        await using var older = new NpgsqlConnection(TestDatabase.ServerConnectionString);
+        await older.OpenAsync();
+        await using var running = await older.BeginTransactionAsync();
+        await using (var takeId = new NpgsqlCommand("SELECT pg_current_xact_id()", older, running))
+        {
+            await takeId.ExecuteScalarAsync();
+        }
+
+        await SessionSteps.CreateDynamicAsync(account);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Empty(receiver.Received);
+        await running.CommitAsync();
+
+        Assert.Equal("session.created", (await receiver.WaitForAsync(r => r.Count == 1, TimeSpan.FromSeconds(10)))[0].Type);
+    }
+
+    [Fact]
     public async Task A_backlog_of_5000_events_reaches_two_endpoints_once_each()
     {
         const int events = 5000;
