@@ -135,25 +135,23 @@ public sealed class LinkWriter : IAsyncDisposable
 
         await using var command = _database.CreateCommand(
             "SELECT link_writes($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)");
-        command.Parameters.Add(Texts(writes.ConvertAll(w => w.LinkId)));
-        command.Parameters.Add(new() { Value = writes.ConvertAll(w => w.Version), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        command.Parameters.Add(Texts(writes.ConvertAll(w => w.Status)));
-        command.Parameters.Add(new() { Value = writes.ConvertAll(w => w.ClosedAt), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = writes.ConvertAll(w => w.Clicks), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        command.Parameters.Add(Texts(writes.ConvertAll(w => w.AccountId)));
-        command.Parameters.Add(new() { Value = writes.ConvertAll(w => w.At), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = writes.ConvertAll(w => w.SessionsExpireAt), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(Texts(writes.ConvertAll(w => w.Flow)));
-        command.Parameters.Add(Texts(writes.ConvertAll(w => w.Language)));
-        command.Parameters.Add(new() { Value = sessionWrites, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        command.Parameters.Add(Texts(sessions));
-        command.Parameters.Add(new() { Value = eventWrites, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        command.Parameters.Add(Texts(events.ConvertAll(e => e.Id)));
-        command.Parameters.Add(Texts(events.ConvertAll(e => e.Type)));
-        command.Parameters.Add(Texts(events.ConvertAll(e => e.SubjectId)));
-        command.Parameters.Add(Texts(events.ConvertAll(e => e.Payload)));
+        command.Parameters.Add(Database.ArrayParameter(writes.ConvertAll(w => w.LinkId), NpgsqlDbType.Text));
+        command.Parameters.Add(Database.ArrayParameter(writes.ConvertAll(w => w.Version), NpgsqlDbType.Bigint));
+        command.Parameters.Add(Database.ArrayParameter(writes.ConvertAll(w => w.Status), NpgsqlDbType.Text));
+        command.Parameters.Add(Database.ArrayParameter(writes.ConvertAll(w => w.ClosedAt), NpgsqlDbType.TimestampTz));
+        command.Parameters.Add(Database.ArrayParameter(writes.ConvertAll(w => w.Clicks), NpgsqlDbType.Integer));
+        command.Parameters.Add(Database.ArrayParameter(writes.ConvertAll(w => w.AccountId), NpgsqlDbType.Text));
+        command.Parameters.Add(Database.ArrayParameter(writes.ConvertAll(w => w.At), NpgsqlDbType.TimestampTz));
+        command.Parameters.Add(Database.ArrayParameter(writes.ConvertAll(w => w.SessionsExpireAt), NpgsqlDbType.TimestampTz));
+        command.Parameters.Add(Database.ArrayParameter(writes.ConvertAll(w => w.Flow), NpgsqlDbType.Text));
+        command.Parameters.Add(Database.ArrayParameter(writes.ConvertAll(w => w.Language), NpgsqlDbType.Text));
+        command.Parameters.Add(Database.ArrayParameter(sessionWrites, NpgsqlDbType.Integer));
+        command.Parameters.Add(Database.ArrayParameter(sessions, NpgsqlDbType.Text));
+        command.Parameters.Add(Database.ArrayParameter(eventWrites, NpgsqlDbType.Integer));
+        command.Parameters.Add(Database.ArrayParameter(events.ConvertAll(e => e.Id), NpgsqlDbType.Text));
+        command.Parameters.Add(Database.ArrayParameter(events.ConvertAll(e => e.Type), NpgsqlDbType.Text));
+        command.Parameters.Add(Database.ArrayParameter(events.ConvertAll(e => e.SubjectId), NpgsqlDbType.Text));
+        command.Parameters.Add(Database.ArrayParameter(events.ConvertAll(e => e.Payload), NpgsqlDbType.Text));
         return (long[])(await command.ExecuteScalarAsync())!;
     }
-
-    private static NpgsqlParameter Texts(List<string> values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 }

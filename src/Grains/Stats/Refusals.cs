@@ -58,9 +58,9 @@ public sealed class FunnelTable(NpgsqlDataSource database)
         await using var command = database.CreateCommand("SELECT funnel_add_refusals($1, $2, $3, $4, $5)");
         command.Parameters.Add(new NpgsqlParameter { Value = accountId });
         command.Parameters.Add(new NpgsqlParameter { Value = linkId });
-        command.Parameters.Add(new NpgsqlParameter { Value = rows.ConvertAll(r => r.Key.Day).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date });
-        command.Parameters.Add(new NpgsqlParameter { Value = rows.ConvertAll(r => Wire.Name(r.Key.Reason)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = rows.ConvertAll(r => r.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(Database.ArrayParameter(rows.ConvertAll(r => r.Key.Day), NpgsqlDbType.Date));
+        command.Parameters.Add(Database.ArrayParameter(rows.ConvertAll(r => Wire.Name(r.Key.Reason)), NpgsqlDbType.Text));
+        command.Parameters.Add(Database.ArrayParameter(rows.ConvertAll(r => r.Value), NpgsqlDbType.Integer));
         await command.ExecuteNonQueryAsync();
     }
 }
