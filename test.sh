@@ -107,6 +107,21 @@ read -r passed failed skipped files < <(
 )
 passed="${passed:-0}" failed="${failed:-0}" skipped="${skipped:-0}" files="${files:-0}"
 
+# A CI log is often read from its tail only: name each failed test there, with the first
+# lines of its message, so a failure far up the log is not a bare count.
+if [ "$failed" -gt 0 ]; then
+    find "$RESULTS" -name '*.trx' -type f -print0 | xargs -0 -r perl -0777 -ne '
+        while (/<UnitTestResult [^>]*?testName="([^"]*)"[^>]*?outcome="(?:Failed|Error|Timeout|Aborted)"(.*?)<\/UnitTestResult>/gs) {
+            my ($name, $body) = ($1, $2);
+            my ($message) = $body =~ /<Message>(.*?)<\/Message>/s;
+            $message //= "(no message)";
+            for ($name, $message) { s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&apos;/\x27/g; s/&amp;/&/g; }
+            my @lines = grep { /\S/ } split /\n/, $message;
+            print "[magiclink] failed: $name\n";
+            print "[magiclink]     $_\n" for @lines[0 .. ($#lines < 4 ? $#lines : 4)];
+        }' || true
+fi
+
 rc=0
 if [ "$files" -eq 0 ]; then
     ml_log "no test results were written to $RESULTS"
