@@ -224,7 +224,8 @@ public sealed class WebhookEndpointGrain(
             _endpoint = endpoint with { FailingSince = firstFailure };
             await table.UpdateAsync(_endpoint);
         }
-        else if (time.GetUtcNow() - since >= WebhookSchedule.DisableAfter)
+        // Judged by the attempts, not by the time of judging: it is their failures that span the days.
+        else if (results.Max(r => r.At) - since >= WebhookSchedule.DisableAfter)
         {
             _endpoint = endpoint with { Enabled = false, DisabledReason = $"Every delivery failed since {since:u}." };
             await table.DisableAsync(_endpoint, time.GetUtcNow());
