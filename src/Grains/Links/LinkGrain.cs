@@ -29,15 +29,7 @@ namespace MagicLink.Grains.Links;
 /// when the activation ends.
 /// </remarks>
 [Reentrant]
-public sealed class LinkGrain(
-    LinkTable table,
-    LinkWriter writer,
-    FunnelTable funnel,
-    IGrainFactory grains,
-    [FromKeyedServices(Clock.Key)] TimeProvider time,
-    ExpiryBuckets expiry,
-    SessionSettings sessions,
-    ILogger<LinkGrain> log) : Grain, ILinkGrain, IRemindable
+public sealed class LinkGrain(LinkServices services) : Grain, ILinkGrain, IRemindable
 {
     private const string ExpireReminder = "expire";
     private const int MinLease = 4;
@@ -46,24 +38,22 @@ public sealed class LinkGrain(
     private static readonly TimeSpan RefusalsEvery = TimeSpan.FromSeconds(1);
 
     private readonly Turns _turns = new();
-    private GroupCommit<bool, RedeemResult>? _clicks;
     private LinkRecord? _link;
     private int _lease;
-    private int _leaseSize = MinLease;
-    private DateTimeOffset _lastLease = DateTimeOffset.MinValue;
-    // Made on the first refusal, like _clicks: most links never refuse a click.
-    private RefusalTally? _refused;
-    private IGrainTimer? _refusalsDue;
+    private Traffic? _traffic;
 
     private string Id => this.GetPrimaryKeyString();
 
     private LinkRecord Link => _link ?? throw new InvalidOperationException($"Link {Id} does not exist.");
 
-    private IAccountGrain Account => grains.GetGrain<IAccountGrain>(Link.Spec.AccountId);
+    private IAccountGrain Account => GrainFactory.GetGrain<IAccountGrain>(Link.Spec.AccountId);
+
+    // Made on the first click or refusal: most link activations never see one, and a silo may hold many.
+    private Traffic Clicked => _traffic ??= new(new(_turns, Flush));
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (await table.ReadAsync(Id) is { } stored)
+        if (await services.Table.ReadAsync(Id) is { } stored)
         {
             (_link, _lease) = stored;
         }
@@ -89,8 +79,8 @@ public sealed class LinkGrain(
     {
         if (_link is null)
         {
-            var created = new LinkRecord(link, Used: 0, LinkStatus.Active, time.GetUtcNow(), ClosedAt: null, Version: 1);
-            if (await table.CreateAsync(Id, created))
+            var created = new LinkRecord(link, Used: 0, LinkStatus.Active, services.Time.GetUtcNow(), ClosedAt: null, Version: 1);
+            if (await services.Table.CreateAsync(Id, created))
             {
                 _link = created;
                 if (link.ExpiresAt is { } expiresAt)
@@ -102,7 +92,7 @@ public sealed class LinkGrain(
             }
 
             // Another activation created it between our read and our insert.
-            (_link, _lease) = await table.ReadAsync(Id) ?? throw new InvalidOperationException($"Link {Id} is neither stored nor new.");
+            (_link, _lease) = await services.Table.ReadAsync(Id) ?? throw new InvalidOperationException($"Link {Id} is neither stored nor new.");
         }
 
         return new CreateLinkResult(Info(), Created: false, Conflict: Link.Spec != link);
@@ -123,8 +113,7 @@ public sealed class LinkGrain(
         return Info();
     }
 
-    // Made on the first click: most link activations never see one, and a silo may hold many.
-    public Task<RedeemResult> Redeem() => (_clicks ??= new GroupCommit<bool, RedeemResult>(_turns, Flush)).Enqueue(true);
+    public Task<RedeemResult> Redeem() => Clicked.Clicks.Enqueue(true);
 
     public Task CountRateLimited(int clicks)
     {
@@ -201,15 +190,15 @@ public sealed class LinkGrain(
 
             // At the precision of the sessions' rows, which the API later reads them from: the
             // session.created events raised here must carry the same timestamps as that view.
-            var now = time.GetUtcNow();
+            var now = services.Time.GetUtcNow();
             now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
             var opened = Enumerable.Range(0, accepted)
-                .Select(_ => SessionGrain.Describe(Ids.New(Ids.Session), SessionState.Opened(spec, now, sessions.DefaultLifetime)))
+                .Select(_ => SessionGrain.Describe(Ids.New(Ids.Session), SessionState.Opened(spec, now, services.Sessions.DefaultLifetime)))
                 .ToList();
             var exhausted = Link.Spec.Limit is { } max && Link.Used + accepted >= max;
             var events = opened.ConvertAll(s => PendingEvent.Raise("session.created", s.AccountId, s.Id, now, s));
             // Durable before the sessions are: a session must never miss its expiry.
-            await expiry.ArmAsync(opened[0].ExpiresAt);
+            await services.Expiry.ArmAsync(opened[0].ExpiresAt);
 
             var after = Link with
             {
@@ -225,7 +214,7 @@ public sealed class LinkGrain(
             var version = await Write(after, now, opened, events);
             if (version == LinkWriter.LeaseShort && attempt < 10)
             {
-                _lease = await table.LeaseAsync(Id);
+                _lease = await services.Table.LeaseAsync(Id);
                 continue;
             }
 
@@ -276,10 +265,11 @@ public sealed class LinkGrain(
     /// </summary>
     private async Task<int> TopUpLease(int needed)
     {
-        var now = time.GetUtcNow();
-        _leaseSize = now - _lastLease < QuickRenewal ? Math.Min(_leaseSize * 2, MaxLease) : MinLease;
-        _lastLease = now;
-        var granted = await Account.Lease(Id, needed, Math.Max(needed, _leaseSize));
+        var now = services.Time.GetUtcNow();
+        var traffic = Clicked;
+        traffic.LeaseSize = now - traffic.LastLease < QuickRenewal ? Math.Min(traffic.LeaseSize * 2, MaxLease) : MinLease;
+        traffic.LastLease = now;
+        var granted = await Account.Lease(Id, needed, Math.Max(needed, traffic.LeaseSize));
         _lease += granted;
         return granted;
     }
@@ -293,7 +283,7 @@ public sealed class LinkGrain(
         }
         catch (Exception e)
         {
-            log.LogWarning(e, "Link {Id} could not return {Credits} unused credits; its account takes them back when it runs short", Id, _lease);
+            services.Log.LogWarning(e, "Link {Id} could not return {Credits} unused credits; its account takes them back when it runs short", Id, _lease);
         }
 
         return true;
@@ -306,17 +296,17 @@ public sealed class LinkGrain(
             return;
         }
 
-        (_refused ??= new()).Add(time.GetUtcNow(), reason, clicks);
+        Clicked.Refused.Add(services.Time.GetUtcNow(), reason, clicks);
         StoreRefusalsSoon();
     }
 
     private void StoreRefusalsSoon() =>
-        _refusalsDue ??= this.RegisterGrainTimer(async _ =>
+        Clicked.RefusalsDue ??= this.RegisterGrainTimer(async _ =>
         {
-            _refusalsDue?.Dispose();
-            _refusalsDue = null;
+            Clicked.RefusalsDue?.Dispose();
+            Clicked.RefusalsDue = null;
             await StoreRefusals();
-            if (_refused is { IsEmpty: false })
+            if (!Clicked.Refused.IsEmpty)
             {
                 StoreRefusalsSoon();
             }
@@ -325,25 +315,25 @@ public sealed class LinkGrain(
     /// <summary>Adds the refusals counted so far to the funnel; what could not be stored stays counted here.</summary>
     private async Task StoreRefusals()
     {
-        if (_link is null || _refused is null || _refused.IsEmpty)
+        if (_link is null || _traffic is not { Refused.IsEmpty: false } traffic)
         {
             return;
         }
 
         // Taken before the await, so refusals counted meanwhile wait for the next store.
-        var counts = _refused.TakeAll();
+        var counts = traffic.Refused.TakeAll();
         try
         {
-            await funnel.AddRefusalsAsync(Link.Spec.AccountId, Id, counts);
+            await services.Funnel.AddRefusalsAsync(Link.Spec.AccountId, Id, counts);
         }
         catch (Exception e)
         {
-            _refused.PutBack(counts);
-            log.LogWarning(e, "Link {Id} could not store its refused clicks yet; it keeps counting them", Id);
+            traffic.Refused.PutBack(counts);
+            services.Log.LogWarning(e, "Link {Id} could not store its refused clicks yet; it keeps counting them", Id);
         }
     }
 
-    private bool IsDue() => Link.Status == LinkStatus.Active && Link.Spec.ExpiresAt is { } expiresAt && time.GetUtcNow() >= expiresAt;
+    private bool IsDue() => Link.Status == LinkStatus.Active && Link.Spec.ExpiresAt is { } expiresAt && services.Time.GetUtcNow() >= expiresAt;
 
     // Expiry is checked on every call: the reminder fires at most once a minute and may be late.
     private async Task<bool> CloseIfExpired()
@@ -358,7 +348,7 @@ public sealed class LinkGrain(
 
     private async Task Close(LinkStatus status, string eventType)
     {
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         var after = Link with { Status = status, ClosedAt = now };
         var version = await Write(after, now, [], [PendingEvent.Raise(eventType, after.Spec.AccountId, Id, now, Info(after))]);
         if (version < 0)
@@ -374,7 +364,7 @@ public sealed class LinkGrain(
     {
         try
         {
-            return await writer.WriteAsync(new LinkWrite(
+            return await services.Writer.WriteAsync(new LinkWrite(
                 Id, Link.Version, Wire.Name(after.Status), after.ClosedAt, after.Spec.AccountId, opened.ConvertAll(s => s.Id), now,
                 opened.Count > 0 ? opened[0].ExpiresAt : now, Wire.Name(after.Spec.Flow), after.Spec.Language, events));
         }
@@ -403,4 +393,31 @@ public sealed class LinkGrain(
         link.Spec.Language, link.Status, link.CreatedAt);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>What only a clicked link needs: its queue of clicks, the size of its next lease, its refusals not stored yet.</summary>
+    private sealed class Traffic(GroupCommit<bool, RedeemResult> clicks)
+    {
+        public GroupCommit<bool, RedeemResult> Clicks { get; } = clicks;
+
+        public int LeaseSize { get; set; } = MinLease;
+
+        public DateTimeOffset LastLease { get; set; } = DateTimeOffset.MinValue;
+
+        public RefusalTally Refused { get; } = new();
+
+        public IGrainTimer? RefusalsDue { get; set; }
+    }
 }
+
+/// <summary>
+/// The services of every link activation, in one object: a silo may hold a hundred thousand links,
+/// and each service a grain kept for itself would cost every one of them a field.
+/// </summary>
+public sealed record LinkServices(
+    LinkTable Table,
+    LinkWriter Writer,
+    FunnelTable Funnel,
+    [FromKeyedServices(Clock.Key)] TimeProvider Time,
+    ExpiryBuckets Expiry,
+    SessionSettings Sessions,
+    ILogger<LinkGrain> Log);

@@ -10,7 +10,12 @@ public sealed record LinkRecord(
     LinkStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset? ClosedAt,
-    long Version);
+    long Version)
+{
+    // A silo holds many links of few accounts in few languages: one copy of each of those strings
+    // serves them all, where every read and every message would otherwise bring its own.
+    public NewLink Spec { get; init; } = Spec with { AccountId = string.Intern(Spec.AccountId), Language = string.Intern(Spec.Language) };
+}
 
 /// <summary>
 /// Reads and creates link rows (schema 0005 and 0008). The row is the link grain's state and its

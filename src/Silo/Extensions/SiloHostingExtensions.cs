@@ -69,6 +69,7 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton<SessionTable>();
         silo.Services.AddSingleton<ExpiryBuckets>();
         silo.Services.AddSingleton(new SessionSettings(settings.SessionLifetime));
+        silo.Services.AddSingleton<LinkServices>();
         silo.Services.AddSingleton<ShareTable>().AddShareDelivery();
         silo.Services.AddWebhookDelivery().AddWebhookData();
         return silo;
