@@ -444,7 +444,8 @@ if [ "$MEMORY_LINKS" -gt 0 ]; then
   [ -n "$MEMORY" ] || MEMORY="RESULT mode=memory errors=loadgen-failed"
   MEMORY="$MEMORY $(awk -v a="$before_kb" -v b="$after_kb" -v api="$(rss_kb "$API_PID")" -v n="$MEMORY_LINKS" 'BEGIN {
     if (a == "" || b == "") { print "silo_rss_mb_before=nan silo_rss_mb=nan api_rss_mb=nan kb_per_link=nan"; exit }
-    printf "silo_rss_mb_before=%.0f silo_rss_mb=%.0f api_rss_mb=%.0f kb_per_link=%.1f", a / 1024, b / 1024, api / 1024, (b - a) / n }') $mem_split"
+    printf "silo_rss_mb_before=%.0f silo_rss_mb=%.0f api_rss_mb=%s kb_per_link=%.1f", a / 1024, b / 1024,
+      (api == "" ? "in-silo" : sprintf("%.0f", api / 1024)), (b - a) / n }') $mem_split"
   echo "$MEMORY"
 fi
 SERVICE_LOGS="silo: $(log_counts "$LOG_DIR/silo.log")"
