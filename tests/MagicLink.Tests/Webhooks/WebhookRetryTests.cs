@@ -101,6 +101,38 @@ public sealed class WebhookRetryTests(WebhookFakeTimeFixture fixture) : IClassFi
         Assert.True(fixture.Time.GetUtcNow() - started > TimeSpan.FromDays(3));
     }
 
+    [Fact]
+    public async Task Failures_spanning_less_than_three_days_do_not_disable_an_endpoint_however_late_they_are_judged()
+    {
+        // The second attempt fails after three days of the service's clock have passed while it was
+        // sent: the endpoint was failing for the seconds between the attempts, not for three days.
+        await using var receiver = await WebhookReceiver.StartAsync((_, count) =>
+        {
+            if (count == 1)
+            {
+                fixture.Time.Advance(TimeSpan.FromDays(3.5));
+            }
+
+            return Task.FromResult(503);
+        });
+        var account = await Service.OpenAccountAsync();
+        var endpointId = (string)(await WebhookSteps.CreateAsync(account, receiver.Url))["id"]!;
+        var deliveryId = await WebhookSteps.SendTestAsync(account, endpointId);
+        var first = await AttemptedAsync(account, endpointId, deliveryId, 1);
+
+        fixture.Time.Advance(DateTimeOffset.Parse((string)first["nextAttemptAt"]!) - fixture.Time.GetUtcNow());
+        var second = await AttemptedAsync(account, endpointId, deliveryId, 2);
+        var times = second["attempts"]!.AsArray().Select(a => DateTimeOffset.Parse((string)a!["at"]!)).ToList();
+        Assert.True(times[1] - times[0] < TimeSpan.FromDays(1), "the attempts are hours apart, not days");
+        // The outcome is noted a moment after the attempt is on record.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        var endpoint = await EndpointAsync(account, endpointId);
+        Assert.True((bool)endpoint["enabled"]!, endpoint.ToJsonString());
+        Assert.Equal(0, await TestDatabase.ScalarAsync<long>(Service.Database,
+            $"SELECT count(*) FROM events WHERE type = 'webhook_endpoint.disabled' AND subject_id = '{endpointId}'"));
+    }
+
     private static async Task<System.Text.Json.Nodes.JsonNode> EndpointAsync(TestAccount account, string endpointId) =>
         await ProblemAssert.Ok(await account.Client.GetAsync($"/api/v1/webhook-endpoints/{endpointId}"));
 
