@@ -211,8 +211,9 @@ public sealed class WebhookEndpointGrain(
         {
             if (endpoint.FailingSince is not null)
             {
-                _endpoint = endpoint with { FailingSince = null };
-                await table.UpdateAsync(_endpoint);
+                var healthy = endpoint with { FailingSince = null };
+                await table.UpdateAsync(healthy);
+                _endpoint = healthy;
             }
 
             return;
@@ -221,14 +222,17 @@ public sealed class WebhookEndpointGrain(
         var firstFailure = results.Min(r => r.At);
         if (endpoint.FailingSince is not { } since)
         {
-            _endpoint = endpoint with { FailingSince = firstFailure };
-            await table.UpdateAsync(_endpoint);
+            var failing = endpoint with { FailingSince = firstFailure };
+            await table.UpdateAsync(failing);
+            _endpoint = failing;
         }
         // Judged by the attempts, not by the time of judging: it is their failures that span the days.
         else if (results.Max(r => r.At) - since >= WebhookSchedule.DisableAfter)
         {
-            _endpoint = endpoint with { Enabled = false, DisabledReason = $"Every delivery failed since {since:u}." };
-            await table.DisableAsync(_endpoint, time.GetUtcNow());
+            // Shown disabled only once it is, with its event: calls interleave with this drain.
+            var disabled = endpoint with { Enabled = false, DisabledReason = $"Every delivery failed since {since:u}." };
+            await table.DisableAsync(disabled, time.GetUtcNow());
+            _endpoint = disabled;
             log.LogWarning("Webhook endpoint {Endpoint} disabled: every delivery failed for {Days} days", Id, WebhookSchedule.DisableAfter.TotalDays);
         }
     }
