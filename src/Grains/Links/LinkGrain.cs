@@ -260,14 +260,19 @@ public sealed class LinkGrain(LinkServices services) : Grain, ILinkGrain, IRemin
 
     /// <summary>
     /// Asks the account for at least <paramref name="needed"/> more credits. A link that used its
-    /// last lease up quickly asks for twice as much as last time, a quiet one starts small again:
-    /// a hot link rarely waits on its account, and a quiet one holds little of its credit.
+    /// last lease up quickly asks for twice as much as last time; a slower one for what its last
+    /// lease's rate would use in <see cref="QuickRenewal"/>, so a quiet one comes down to a few
+    /// credits and a busy one that just missed the mark does not start from four again. A hot link
+    /// rarely waits on its account, and a quiet one holds little of its credit.
     /// </summary>
     private async Task<int> TopUpLease(int needed)
     {
         var now = services.Time.GetUtcNow();
         var traffic = Clicked;
-        traffic.LeaseSize = now - traffic.LastLease < QuickRenewal ? Math.Min(traffic.LeaseSize * 2, MaxLease) : MinLease;
+        var elapsed = now - traffic.LastLease;
+        traffic.LeaseSize = elapsed < QuickRenewal
+            ? Math.Min(traffic.LeaseSize * 2, MaxLease)
+            : Math.Max(MinLease, (int)(traffic.LeaseSize * (QuickRenewal / elapsed)));
         traffic.LastLease = now;
         var granted = await Account.Lease(Id, needed, Math.Max(needed, traffic.LeaseSize));
         _lease += granted;

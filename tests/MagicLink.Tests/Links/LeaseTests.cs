@@ -130,6 +130,37 @@ public sealed class LeaseTests(LeaseFixture fixture) : IClassFixture<LeaseFixtur
     }
 
     [Fact]
+    public async Task A_busy_link_whose_lease_lasts_past_the_quick_mark_gets_one_sized_to_its_rate_not_the_smallest()
+    {
+        var account = await Service.OpenAccountAsync(credits: 1_000);
+        var link = await LinkSteps.CreateAsync(account, new { type = "unlimited" });
+        var id = (string)link["id"]!;
+        using var client = LinkSteps.NoRedirects(Service.Http.BaseAddress!);
+        // With the clock still, each lease is used up "quickly": 4, 8, 16 and 32 credits, 60 clicks.
+        for (var i = 0; i < 60; i++)
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, (await LinkSteps.ClickAsync(client, link)).StatusCode);
+        }
+
+        Assert.Equal(0, await UnusedLeaseAsync(id));
+
+        // 32 credits in 10 s: the next lease is what that rate uses in 5 s, 16, one of them spent now.
+        fixture.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.SeeOther, (await LinkSteps.ClickAsync(client, link)).StatusCode);
+        Assert.Equal(15, await UnusedLeaseAsync(id));
+
+        // A minute for those 16: a quiet link, back to the smallest lease.
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 16; i++)
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, (await LinkSteps.ClickAsync(client, link)).StatusCode);
+        }
+
+        Assert.Equal(3, await UnusedLeaseAsync(id));
+        await AssertCreditsAsync(account, reserved: 77, available: 1_000 - 77);
+    }
+
+    [Fact]
     public async Task Sessions_nobody_opens_expire_by_their_minute_and_give_their_credits_back_without_a_reminder_each()
     {
         var account = await Service.OpenAccountAsync(credits: 10);
