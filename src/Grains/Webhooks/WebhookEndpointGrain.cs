@@ -66,8 +66,7 @@ public sealed class WebhookEndpointGrain(
             DisabledReason = enabled ? null : endpoint.DisabledReason,
             FailingSince = enabled && !endpoint.Enabled ? null : endpoint.FailingSince,
         };
-        await table.UpdateAsync(changed);
-        _endpoint = changed;
+        await StoreAsync(changed);
         StartDrain();
         return changed;
     }
@@ -93,8 +92,7 @@ public sealed class WebhookEndpointGrain(
             PreviousSecret = endpoint.Secret,
             PreviousSecretUntil = time.GetUtcNow() + WebhookSchedule.SecretOverlap,
         };
-        await table.UpdateAsync(rotated);
-        _endpoint = rotated;
+        await StoreAsync(rotated);
         return rotated;
     }
 
@@ -211,9 +209,7 @@ public sealed class WebhookEndpointGrain(
         {
             if (endpoint.FailingSince is not null)
             {
-                var healthy = endpoint with { FailingSince = null };
-                await table.UpdateAsync(healthy);
-                _endpoint = healthy;
+                await StoreAsync(endpoint with { FailingSince = null });
             }
 
             return;
@@ -222,19 +218,25 @@ public sealed class WebhookEndpointGrain(
         var firstFailure = results.Min(r => r.At);
         if (endpoint.FailingSince is not { } since)
         {
-            var failing = endpoint with { FailingSince = firstFailure };
-            await table.UpdateAsync(failing);
-            _endpoint = failing;
+            await StoreAsync(endpoint with { FailingSince = firstFailure });
         }
         // Judged by the attempts, not by the time of judging: it is their failures that span the days.
         else if (results.Max(r => r.At) - since >= WebhookSchedule.DisableAfter)
         {
-            // Shown disabled only once it is, with its event: calls interleave with this drain.
+            // Shown disabled only once it is, with its event (see StoreAsync).
             var disabled = endpoint with { Enabled = false, DisabledReason = $"Every delivery failed since {since:u}." };
             await table.DisableAsync(disabled, time.GetUtcNow());
             _endpoint = disabled;
             log.LogWarning("Webhook endpoint {Endpoint} disabled: every delivery failed for {Days} days", Id, WebhookSchedule.DisableAfter.TotalDays);
         }
+    }
+
+    // Written first, then shown: calls interleave with the drain, and none may see a change that
+    // is not stored yet (or, for a disabled endpoint, its event).
+    private async Task StoreAsync(WebhookEndpointInfo next)
+    {
+        await table.UpdateAsync(next);
+        _endpoint = next;
     }
 
     private static string NewSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
