@@ -202,9 +202,9 @@ per_click() { # RESULT-line snapshot-before snapshot-after
   [ ! -s "$3" ] || after="$(cat "$3")"
   awk -v ok="$(kv "$1" ok)" -v s="$(kv "$1" seconds)" -v a="$before" -v b="$after" -v silo="$(kv "$1" cpu_silo_pct)" \
     -v api="$(kv "$1" cpu_api_pct)" -v pg="$(kv "$1" cpu_postgres_pct)" 'BEGIN {
-    split("commits statements wal_records wal_bytes wal_writes wal_flushes write_xacts", name, " ")
-    counted = ok + 0 > 0 && split(a, x, " ") == 7 && split(b, y, " ") == 7
-    for (i = 1; i <= 7; i++) {
+    split("commits statements wal_records wal_bytes wal_writes wal_flushes write_xacts wal_fpi", name, " ")
+    counted = ok + 0 > 0 && split(a, x, " ") == 8 && split(b, y, " ") == 8
+    for (i = 1; i <= 8; i++) {
       if (!counted) printf " %s_per_click=nan", name[i]
       else if (name[i] == "wal_bytes") printf " %s_per_click=%.0f", name[i], (y[i] - x[i]) / ok
       else printf " %s_per_click=%.2f", name[i], (y[i] - x[i]) / ok
@@ -277,9 +277,10 @@ done | { echo "CREATE TABLE wal_prefill (x int);"; cat; echo "DROP TABLE wal_pre
 log "WAL segments ready for reuse: $(find "$WORK/pg/pg_wal" -maxdepth 1 -name '0*' | wc -l) (max_wal_size ${wal_segments} x 16 MB)"
 
 # One line: commits (+ rollbacks) and top-level statements of database :db, then the server's
-# WAL records, bytes, writes and flushes (fsyncs), and the next transaction id: only a transaction
-# that writes takes one, so its delta counts the write transactions (xact_commit also counts
-# read-only ones, such as the connection pool's DISCARD ALL). per_click reads them in this order.
+# WAL records, bytes, writes and flushes (fsyncs), the next transaction id (only a transaction
+# that writes takes one, so its delta counts the write transactions; xact_commit also counts
+# read-only ones, such as the connection pool's DISCARD ALL), and full-page images: the first
+# change to a page after a checkpoint logs the whole 8 KB page. per_click reads them in this order.
 # Transaction control is left out of the statements: pg_stat_statements counts a prepared BEGIN
 # or END only once per connection, so pgbench -M prepared would seem to send none while an
 # unprepared client pays for every one; the commits column counts transactions anyway.
@@ -287,7 +288,7 @@ cat >"$WORK/snapshot.sql" <<'SQL'
 SELECT d.xact_commit + d.xact_rollback,
        (SELECT coalesce(sum(s.calls), 0) FROM pg_stat_statements s
         WHERE s.dbid = d.datid AND s.query !~* '^\s*(begin|start|commit|end|rollback|abort|savepoint|release)\M'),
-       w.wal_records, w.wal_bytes, w.wal_write, w.wal_sync, pg_snapshot_xmax(pg_current_snapshot())
+       w.wal_records, w.wal_bytes, w.wal_write, w.wal_sync, pg_snapshot_xmax(pg_current_snapshot()), w.wal_fpi
 FROM pg_stat_database d, pg_stat_wal w
 WHERE d.datname = :'db';
 SQL
@@ -599,6 +600,8 @@ cpu_row() { # label RESULT-line
   else
     echo "drift ($DRIFT_MODE, $(links_text "$DRIFT_LINKS")): $(kv "$DRIFT" first_clicks_per_s) clicks/s over the first 10% of $(kv "$DRIFT" ok) accepted clicks," \
       "$(kv "$DRIFT" last_clicks_per_s) over the last 10%: last/first $(kv "$DRIFT" drift_ratio)$([ "$(kv "$DRIFT" complete)" = 1 ] || echo " (INCOMPLETE: stopped before $DRIFT_CLICKS clicks)")"
+    echo "full-page images in the WAL a click (the first change to a page after a checkpoint logs all 8 KB of it):" \
+      "hot $(kv "$HOT" wal_fpi_per_click), spread $(kv "$SPREAD" wal_fpi_per_click), drift $(kv "$DRIFT" wal_fpi_per_click)"
   fi
   if [ "$MEMORY_LINKS" -eq 0 ]; then
     echo "memory case: skipped (BENCH_MEMORY_LINKS=0)"
