@@ -51,9 +51,14 @@ public static class DashboardEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapDashboardPages(this IEndpointRouteBuilder app)
     {
-        app.MapRazorComponents<Routes>().WithStaticAssets().RequireAuthorization(DashboardAuth.Policy).ExcludeFromDescription();
+        app.MapRazorComponents<Routes>().WithStaticAssets().RequireAuthorization(DashboardAuth.Policy).ExcludeFromDescription()
+            .Add(page => page.Metadata.Add(PageMethods));
         return app;
     }
+
+    // The framework maps a page for GET and POST only, so a HEAD (a GET without the body) found no
+    // endpoint at all and was a 404. The last of these metadata is the one routing reads.
+    private static readonly HttpMethodMetadata PageMethods = new([HttpMethods.Get, HttpMethods.Head, HttpMethods.Post]);
 
     /// <summary>
     /// Every dashboard form carries an antiforgery token, which <c>UseAntiforgery()</c> checks before

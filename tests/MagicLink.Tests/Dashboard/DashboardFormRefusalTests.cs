@@ -101,6 +101,27 @@ public sealed class DashboardFormRefusalTests(DashboardFixture fixture) : IClass
         using var problem = await GetAsync(client, path, "application/json");
         await IsProblem(problem, HttpStatusCode.MethodNotAllowed);
         Assert.Equal("POST", Assert.Single(problem.Content.Headers.Allow));
+
+        using var head = await client.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, head.StatusCode);
+        Assert.Equal("POST", Assert.Single(head.Content.Headers.Allow));
+    }
+
+    [Theory]
+    [InlineData("/dashboard/links")]
+    [InlineData("/dashboard/webhooks")]
+    public async Task A_HEAD_of_a_page_answers_as_its_GET_does_without_the_body(string path)
+    {
+        var (_, _, client) = await DashboardClient.SignedInAsync(Service);
+        using var _ = client;
+
+        using var get = await GetAsync(client, path, BrowserAccept);
+        using var head = await client.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     }
 
     private static Task<HttpResponseMessage> PostAsync(DashboardClient client, string path, Dictionary<string, string> fields, string accept)
