@@ -18,29 +18,30 @@ public static class DashboardEndpoints
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
         var open = app.MapGroup(DashboardAuth.Root).ExcludeFromDescription().RequireFormTokens();
-        open.MapGet("/", SignInPage.Show);
+        open.MapPage("/", SignInPage.Show);
 
         var dashboard = app.MapGroup(DashboardAuth.Root).ExcludeFromDescription().RequireDashboardLogin().RequireFormTokens();
         // A handler taking only the HttpContext would read as a RequestDelegate and drop its result.
         dashboard.MapPost("/sign-out", (Delegate)SignInPage.SignOut);
         dashboard.MapPost("/sign-out-everywhere", SignInPage.SignOutEverywhere);
-        dashboard.MapGet("/links/{id}", LinkPages.Show);
+        dashboard.MapPage("/links/{id}", LinkPages.Show);
         dashboard.MapPost("/links/{id}/deactivate", LinkPages.Deactivate);
-        dashboard.MapGet("/links/{id}/qr.png", LinkPages.QrPng);
-        dashboard.MapGet("/links/{id}/qr.svg", LinkPages.QrSvg);
-        dashboard.MapGet("/links/{id}/poster.pdf", LinkPages.PosterPdf);
-        dashboard.MapGet("/webhooks/{id}", WebhookPages.Show);
+        dashboard.MapPage("/links/{id}/qr.png", LinkPages.QrPng);
+        dashboard.MapPage("/links/{id}/qr.svg", LinkPages.QrSvg);
+        dashboard.MapPage("/links/{id}/poster.pdf", LinkPages.PosterPdf);
+        dashboard.MapPage("/webhooks/{id}", WebhookPages.Show);
         dashboard.MapPost("/webhooks/{id}/rotate-secret", WebhookPages.RotateSecret);
         dashboard.MapPost("/webhooks/{id}/test", WebhookPages.SendTest);
         dashboard.MapPost("/webhooks/{id}/delete", WebhookPages.Delete);
         dashboard.MapPost("/webhooks/{id}/deliveries/{deliveryId}/retry", WebhookPages.Retry);
-        dashboard.MapGet("/outbox", OutboxPages.Show);
-        dashboard.MapGet("/sessions", SessionPages.List);
-        dashboard.MapGet("/sessions/{id}", SessionPages.Show);
-        dashboard.MapGet("/sessions/{id}/uploads/{kind}", SessionPages.Upload);
-        dashboard.MapGet("/review", SessionPages.Queue);
+        dashboard.MapPage("/outbox", OutboxPages.Show);
+        dashboard.MapPage("/sessions", SessionPages.List);
+        dashboard.MapPage("/sessions/{id}", SessionPages.Show);
+        dashboard.MapPage("/sessions/{id}/uploads/{kind}", SessionPages.Upload);
+        dashboard.MapPage("/review", SessionPages.Queue);
+        // A stream, not a page: a HEAD of it would be held open like the GET.
         dashboard.MapGet("/events", LiveEvents.Stream);
-        dashboard.MapGet("/account", AccountPages.Show);
+        dashboard.MapPage("/account", AccountPages.Show);
         dashboard.MapPost("/account/rotate-secret", AccountPages.RotateSecret);
         return app;
     }
@@ -56,9 +57,14 @@ public static class DashboardEndpoints
         return app;
     }
 
-    // The framework maps a page for GET and POST only, so a HEAD (a GET without the body) found no
-    // endpoint at all and was a 404. The last of these metadata is the one routing reads.
+    // A HEAD is a GET without the body: a page answers it as it answers the GET, where with the GET
+    // alone mapped a HEAD found no endpoint and was a 404. The framework maps a routable page for
+    // GET and POST; the last of these metadata is the one routing reads.
     private static readonly HttpMethodMetadata PageMethods = new([HttpMethods.Get, HttpMethods.Head, HttpMethods.Post]);
+    private static readonly string[] ReadMethods = [HttpMethods.Get, HttpMethods.Head];
+
+    private static RouteHandlerBuilder MapPage(this RouteGroupBuilder group, string pattern, Delegate handler) =>
+        group.MapMethods(pattern, ReadMethods, handler);
 
     /// <summary>
     /// Every dashboard form carries an antiforgery token, which <c>UseAntiforgery()</c> checks before

@@ -110,6 +110,9 @@ public sealed class DashboardFormRefusalTests(DashboardFixture fixture) : IClass
     [Theory]
     [InlineData("/dashboard/links")]
     [InlineData("/dashboard/webhooks")]
+    [InlineData("/dashboard/sessions")]
+    [InlineData("/dashboard/review")]
+    [InlineData("/dashboard/account")]
     public async Task A_HEAD_of_a_page_answers_as_its_GET_does_without_the_body(string path)
     {
         var (_, _, client) = await DashboardClient.SignedInAsync(Service);
