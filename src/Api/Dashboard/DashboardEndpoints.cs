@@ -57,14 +57,9 @@ public static class DashboardEndpoints
         return app;
     }
 
-    // A HEAD is a GET without the body: a page answers it as it answers the GET, where with the GET
-    // alone mapped a HEAD found no endpoint and was a 404. The framework maps a routable page for
-    // GET and POST; the last of these metadata is the one routing reads.
-    private static readonly HttpMethodMetadata PageMethods = new([HttpMethods.Get, HttpMethods.Head, HttpMethods.Post]);
-    private static readonly string[] ReadMethods = [HttpMethods.Get, HttpMethods.Head];
-
-    private static RouteHandlerBuilder MapPage(this RouteGroupBuilder group, string pattern, Delegate handler) =>
-        group.MapMethods(pattern, ReadMethods, handler);
+    // The framework maps a routable page for GET and POST; with HEAD as well it answers one as a
+    // page does (PageRoutes). The last of these metadata is the one routing reads.
+    private static readonly HttpMethodMetadata PageMethods = new([.. PageRoutes.ReadMethods, HttpMethods.Post]);
 
     /// <summary>
     /// Every dashboard form carries an antiforgery token, which <c>UseAntiforgery()</c> checks before

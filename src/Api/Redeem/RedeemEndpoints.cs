@@ -21,7 +21,7 @@ public static class RedeemEndpoints
 
     public static IEndpointRouteBuilder MapRedeemEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/l/{token}", [HttpMethods.Get, HttpMethods.Head], StartPage)
+        app.MapPage("/l/{token}", StartPage)
             .WithTags("Public").WithName("OpenLink").WithSummary("The link's start page; never uses the link.")
             .Produces<PublicLinkView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone)
             .AnswersHtml(StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status410Gone);
