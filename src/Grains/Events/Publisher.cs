@@ -55,7 +55,7 @@ public sealed class Publisher(NpgsqlDataSource database, ILogger<Publisher> log)
                         new() { Value = e.Type },
                         new() { Value = e.SubjectId },
                         new() { Value = e.OccurredAt },
-                        new() { Value = e.Payload, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb },
+                        new() { Value = (object?)e.Payload ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb },
                     },
                 });
             }

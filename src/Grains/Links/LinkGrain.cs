@@ -188,15 +188,15 @@ public sealed class LinkGrain(LinkServices services) : Grain, ILinkGrain, IRemin
                 return Answer(clicks.Count, [], RedeemOutcome.NoCredit);
             }
 
-            // At the precision of the sessions' rows, which the API later reads them from: the
-            // session.created events raised here must carry the same timestamps as that view.
+            // At the precision of the sessions' rows, which the API and these sessions' session.created
+            // webhooks later read them from: the answer must carry the same timestamps as that view.
             var now = services.Time.GetUtcNow();
             now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
             var opened = Enumerable.Range(0, accepted)
                 .Select(_ => SessionGrain.Describe(Ids.New(Ids.Session), SessionState.Opened(spec, now, services.Sessions.DefaultLifetime)))
                 .ToList();
             var exhausted = Link.Spec.Limit is { } max && Link.Used + accepted >= max;
-            var events = opened.ConvertAll(s => PendingEvent.Raise("session.created", s.AccountId, s.Id, now, s));
+            var events = opened.ConvertAll(s => PendingEvent.OfRow("session.created", s.AccountId, s.Id, now));
             // Durable before the sessions are: a session must never miss its expiry.
             await services.Expiry.ArmAsync(opened[0].ExpiresAt);
 

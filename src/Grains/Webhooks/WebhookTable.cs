@@ -1,4 +1,6 @@
+using System.Text.Json;
 using MagicLink.Grains.Events;
+using MagicLink.Grains.Sessions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -15,7 +17,7 @@ public sealed record AttemptRecord(
 /// The webhook rows (schema 0011). An endpoint's row is its grain's state; deliveries and their
 /// attempts are the queue and the log.
 /// </summary>
-public sealed class WebhookTable(NpgsqlDataSource database)
+public sealed class WebhookTable(NpgsqlDataSource database, SessionTable sessions)
 {
     private const string EndpointColumns =
         "id, account_id, url, events, description, enabled, disabled_reason, secret, previous_secret, previous_secret_until, failing_since, created_at";
@@ -124,28 +126,48 @@ public sealed class WebhookTable(NpgsqlDataSource database)
         await using var command = database.CreateCommand(
             """
             UPDATE webhook_deliveries d SET claimed_until = $4
-            FROM (SELECT id FROM webhook_deliveries
-                  WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2)
-                  ORDER BY next_attempt_at, seq
+            FROM (SELECT w.id, e.subject_id FROM webhook_deliveries w
+                  LEFT JOIN events e ON w.payload IS NULL AND e.id = w.event_id
+                  WHERE w.endpoint_id = $1 AND w.status = 'pending' AND w.next_attempt_at <= $2 AND (w.claimed_until IS NULL OR w.claimed_until < $2)
+                  ORDER BY w.next_attempt_at, w.seq
                   LIMIT $3
-                  FOR UPDATE SKIP LOCKED) due
+                  FOR UPDATE OF w SKIP LOCKED) due
             WHERE d.id = due.id
-            RETURNING d.id, d.event_id, d.type, d.occurred_at, d.payload::text, d.created_at, d.attempts, d.seq
+            RETURNING d.id, d.event_id, d.type, d.occurred_at, d.payload::text, d.created_at, d.attempts, d.seq, due.subject_id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = endpointId });
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         command.Parameters.Add(new NpgsqlParameter { Value = claimUntil });
-        var due = new List<(long Seq, DueDelivery Delivery)>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        var due = new List<(long Seq, string? Payload, string? Subject, Func<string, DueDelivery> Delivery)>();
+        await using (var reader = await command.ExecuteReaderAsync())
         {
-            due.Add((reader.GetInt64(7), new DueDelivery(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6))));
+            while (await reader.ReadAsync())
+            {
+                var (id, eventId, type, occurredAt, createdAt, attempts) = (reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                    reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6));
+                due.Add((reader.GetInt64(7), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(8) ? null : reader.GetString(8),
+                    payload => new DueDelivery(id, eventId, type, occurredAt, payload, createdAt, attempts)));
+            }
         }
 
-        return due.OrderBy(d => d.Seq).Select(d => d.Delivery).ToList();
+        var claimed = new List<DueDelivery>(due.Count);
+        foreach (var (_, payload, subject, delivery) in due.OrderBy(d => d.Seq))
+        {
+            claimed.Add(delivery(payload ?? await OpenedSessionAsync(subject)));
+        }
+
+        return claimed;
     }
+
+    /// <summary>
+    /// The payload of an event stored without one (<see cref="PendingEvent.OfRow"/>): a click's
+    /// session as it opened, which is its row as the click wrote it.
+    /// </summary>
+    private async Task<string> OpenedSessionAsync(string? sessionId) =>
+        sessionId is not null && await sessions.ReadAsync(sessionId) is { State: var opened }
+            ? JsonSerializer.Serialize(SessionGrain.Describe(sessionId, opened), Wire.Json)
+            : throw new InvalidOperationException($"An event stored without a payload has no session row ({sessionId ?? "no event"}) to rebuild it from.");
 
     /// <summary>Logs the attempt and moves the delivery on (delivered, due again later, or given up), in one transaction.</summary>
     public async Task RecordAsync(AttemptRecord attempt)

@@ -77,5 +77,36 @@ public sealed class WebhookFlowTests(WebhookTwoSiloFixture fixture) : IClassFixt
         }
     }
 
+    [Fact]
+    public async Task A_clicks_session_created_refers_to_its_sessions_row_and_a_retry_after_the_session_moved_on_still_sends_it_as_it_opened()
+    {
+        var answering = false;
+        await using var receiver = await WebhookReceiver.StartAsync((_, _) => Task.FromResult(Volatile.Read(ref answering) ? 200 : 503));
+        var account = await Service.OpenAccountAsync();
+        var endpointId = (string)(await WebhookSteps.CreateAsync(account, receiver.Url, ["session.created"]))["id"]!;
+        var link = await LinkSteps.CreateAsync(account, new { type = "multi", limit = 5 }, flow: "selfie");
+        using var browser = LinkSteps.NoRedirects(Service.Http.BaseAddress!);
+        using var click = await LinkSteps.ClickAsync(browser, link);
+        Assert.Equal(HttpStatusCode.SeeOther, click.StatusCode);
+        var id = (string)(await Ok(await account.Client.GetAsync($"/api/v1/links/{(string)link["id"]!}/sessions")))["items"]![0]!["id"]!;
+        var opened = await HostedSteps.SessionAsync(account, id);
+        var refused = await receiver.WaitForAsync(r => r.Count >= 1);
+
+        await HostedSteps.HostedViewAsync(browser, click.Headers.Location!.ToString());
+        Assert.Equal("in_progress", (string)(await HostedSteps.SessionAsync(account, id))["status"]!);
+        Volatile.Write(ref answering, true);
+        var deliveryId = (string)(await WebhookSteps.DeliveriesAsync(account, endpointId))[0]!["id"]!;
+        Assert.Equal(HttpStatusCode.Accepted, (await account.Client.PostAsync($"/api/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/retry", null)).StatusCode);
+        var delivered = (await receiver.WaitForAsync(r => r.Count > refused.Count))[^1];
+
+        Assert.Equal(refused[0].Id, delivered.Id);
+        Assert.True(JsonNode.DeepEquals(opened, delivered.Json["data"]), $"API {opened.ToJsonString()}, webhook {delivered.Json["data"]!.ToJsonString()}");
+        Assert.True(JsonNode.DeepEquals(refused[0].Json["data"], delivered.Json["data"]));
+        // The outbox row names the session and copies nothing of it: a click leaves one small row
+        // there instead of the whole session again.
+        Assert.Equal("none", await TestDatabase.ScalarAsync<string>(Service.Database,
+            $"SELECT coalesce(payload::text, 'none') FROM events WHERE subject_id = '{id}' AND type = 'session.created'"));
+    }
+
     private static readonly string[] Order = ["session.created", "session.started", "session.submitted", "session.approved", "link.deactivated"];
 }
