@@ -139,35 +139,29 @@ public sealed class WebhookTable(NpgsqlDataSource database, SessionTable session
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         command.Parameters.Add(new NpgsqlParameter { Value = claimUntil });
-        var due = new List<(long Seq, string? Payload, string? Subject, Func<string, DueDelivery> Delivery)>();
+        var rows = new List<(long Seq, DueDelivery Delivery, string? Subject)>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                var (id, eventId, type, occurredAt, createdAt, attempts) = (reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                    reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6));
-                due.Add((reader.GetInt64(7), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(8) ? null : reader.GetString(8),
-                    payload => new DueDelivery(id, eventId, type, occurredAt, payload, createdAt, attempts)));
+                var stored = reader.IsDBNull(4) ? null : reader.GetString(4);
+                var subject = reader.IsDBNull(8) ? null : reader.GetString(8);
+                rows.Add((reader.GetInt64(7), new DueDelivery(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                    reader.GetFieldValue<DateTimeOffset>(3), stored ?? "", reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6)),
+                    stored is null ? subject ?? throw new InvalidOperationException($"Delivery {reader.GetString(0)} has no payload and its event no row.") : null));
             }
         }
 
-        var claimed = new List<DueDelivery>(due.Count);
-        foreach (var (_, payload, subject, delivery) in due.OrderBy(d => d.Seq))
+        // A click's session.created is stored without a payload (PendingEvent.OfRow): its data is the
+        // session as it opened, which is its row as the click wrote it.
+        var opened = await sessions.ReadOpenedAsync([.. rows.Select(r => r.Subject).OfType<string>()]);
+        return rows.OrderBy(r => r.Seq).Select(r => r.Subject is null ? r.Delivery : r.Delivery with
         {
-            claimed.Add(delivery(payload ?? await OpenedSessionAsync(subject)));
-        }
-
-        return claimed;
+            Payload = opened.TryGetValue(r.Subject, out var session)
+                ? JsonSerializer.Serialize(SessionGrain.Describe(r.Subject, session), Wire.Json)
+                : throw new InvalidOperationException($"Delivery {r.Delivery.Id} has no payload, and session {r.Subject} no row to rebuild it from."),
+        }).ToList();
     }
-
-    /// <summary>
-    /// The payload of an event stored without one (<see cref="PendingEvent.OfRow"/>): a click's
-    /// session as it opened, which is its row as the click wrote it.
-    /// </summary>
-    private async Task<string> OpenedSessionAsync(string? sessionId) =>
-        sessionId is not null && await sessions.ReadAsync(sessionId) is { State: var opened }
-            ? JsonSerializer.Serialize(SessionGrain.Describe(sessionId, opened), Wire.Json)
-            : throw new InvalidOperationException($"An event stored without a payload has no session row ({sessionId ?? "no event"}) to rebuild it from.");
 
     /// <summary>Logs the attempt and moves the delivery on (delivered, due again later, or given up), in one transaction.</summary>
     public async Task RecordAsync(AttemptRecord attempt)
