@@ -1,3 +1,4 @@
+using MagicLink.Grains.Access;
 using MagicLink.Grains.Credits;
 using MagicLink.Grains.Events;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,7 @@ public sealed class SessionGrain(
     IGrainFactory grains,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     UploadStore uploads,
-    UploadCipher cipher,
+    AtRestCipher cipher,
     Publisher publisher,
     SessionTable table,
     ExpiryBuckets expiry,
@@ -169,7 +170,7 @@ public sealed class SessionGrain(
             ? new SessionImage(stored.ContentType, plain)
             : throw new InvalidOperationException(
                 $"Image {recorded.UploadId} was encrypted under key {stored.Sealed.KeyId}, which this silo does not hold. " +
-                $"Give every silo the same {UploadCipher.KeyVariable}.");
+                $"Give every silo the same {AtRestCipher.KeyVariable}.");
     }
 
     public async Task<StepResult> Submit()

@@ -1,3 +1,4 @@
+using MagicLink.Grains.Access;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -5,7 +6,7 @@ namespace MagicLink.Grains.Sessions;
 
 /// <summary>One encrypted image in the <c>uploads</c> table.</summary>
 public sealed record StoredUpload(
-    string Id, string SessionId, string AccountId, UploadKind Kind, string ContentType, InspectedImage Image, SealedImage Sealed);
+    string Id, string SessionId, string AccountId, UploadKind Kind, string ContentType, InspectedImage Image, SealedBytes Sealed);
 
 /// <summary>
 /// The sessions' encrypted images in PostgreSQL. Only the session grain writes here, one
@@ -50,7 +51,7 @@ public sealed class UploadStore(NpgsqlDataSource database, [FromKeyedServices(Cl
     }
 
     /// <summary>The upload's content type and sealed bytes; null when the row is gone.</summary>
-    public async Task<(string ContentType, SealedImage Sealed)?> FindAsync(string uploadId)
+    public async Task<(string ContentType, SealedBytes Sealed)?> FindAsync(string uploadId)
     {
         await using var command = database.CreateCommand("SELECT content_type, key_id, nonce, tag, ciphertext FROM uploads WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = uploadId });
@@ -60,7 +61,7 @@ public sealed class UploadStore(NpgsqlDataSource database, [FromKeyedServices(Cl
             return null;
         }
 
-        return (reader.GetString(0), new SealedImage(reader.GetString(1), (byte[])reader[2], (byte[])reader[3], (byte[])reader[4]));
+        return (reader.GetString(0), new SealedBytes(reader.GetString(1), (byte[])reader[2], (byte[])reader[3], (byte[])reader[4]));
     }
 
     /// <summary>Another session of the account that holds an image with this hash, if any (the duplicate-image check).</summary>

@@ -10,6 +10,7 @@ public static class WebhookDelivery
         services.AddSingleton<WebhookTable>();
         services.AddSingleton<WebhookSender>();
         services.AddHostedService<WebhookRelayKeeper>();
+        services.AddHostedService<PlainSecretSealer>();
         return services;
     }
 }

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using MagicLink.Grains.Access;
 using MagicLink.Grains.Events;
 using MagicLink.Grains.Sessions;
 using Npgsql;
@@ -15,9 +17,10 @@ public sealed record AttemptRecord(
 
 /// <summary>
 /// The webhook rows (schema 0011). An endpoint's row is its grain's state; deliveries and their
-/// attempts are the queue and the log.
+/// attempts are the queue and the log. Signing secrets are sealed in their row (<see cref="AtRestCipher"/>):
+/// whoever reads a copy of the database cannot sign as us.
 /// </summary>
-public sealed class WebhookTable(NpgsqlDataSource database, SessionTable sessions)
+public sealed class WebhookTable(NpgsqlDataSource database, SessionTable sessions, AtRestCipher cipher)
 {
     private const string EndpointColumns =
         "id, account_id, url, events, description, enabled, disabled_reason, secret, previous_secret, previous_secret_until, failing_since, created_at";
@@ -212,7 +215,53 @@ public sealed class WebhookTable(NpgsqlDataSource database, SessionTable session
         return await command.ReadTextColumnAsync();
     }
 
-    private static void AddEndpoint(NpgsqlCommand command, WebhookEndpointInfo e)
+    /// <summary>
+    /// Seals the secrets stored as plain text before they were sealed (rows older than this code),
+    /// each only if it is still what was read: run by every silo as it starts, so silos racing on
+    /// one row, or a rotation between the read and the write, change nothing twice.
+    /// </summary>
+    public async Task<int> SealPlainSecretsAsync()
+    {
+        var plain = new List<(string Id, string Secret, string? Previous)>();
+        await using (var read = database.CreateCommand(
+            "SELECT id, secret, previous_secret FROM webhook_endpoints WHERE secret NOT LIKE 'sealed1:%' OR previous_secret NOT LIKE 'sealed1:%'"))
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plain.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            }
+        }
+
+        var sealedRows = 0;
+        foreach (var (id, secret, previous) in plain)
+        {
+            await using var update = database.CreateCommand(
+                "UPDATE webhook_endpoints SET secret = $2, previous_secret = $3 WHERE id = $1 AND secret = $4 AND previous_secret IS NOT DISTINCT FROM $5");
+            update.Parameters.Add(new NpgsqlParameter { Value = id });
+            update.Parameters.Add(new NpgsqlParameter { Value = Seal(id, "secret", secret) });
+            update.Parameters.Add(new NpgsqlParameter { Value = (object?)Seal(id, "previous_secret", previous) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            update.Parameters.Add(new NpgsqlParameter { Value = secret });
+            update.Parameters.Add(new NpgsqlParameter { Value = (object?)previous ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            sealedRows += await update.ExecuteNonQueryAsync();
+        }
+
+        return sealedRows;
+    }
+
+    // Bound to its endpoint and column, so a sealed secret copied into another row does not open.
+    [return: NotNullIfNotNull(nameof(secret))]
+    private string? Seal(string endpointId, string column, string? secret) =>
+        secret is null || AtRestCipher.IsSealedText(secret) ? secret : cipher.SealText(secret, $"webhook_endpoints {endpointId} {column}");
+
+    [return: NotNullIfNotNull(nameof(stored))]
+    private string? Open(string endpointId, string column, string? stored) =>
+        stored is null || !AtRestCipher.IsSealedText(stored)
+            ? stored
+            : cipher.OpenText(stored, $"webhook_endpoints {endpointId} {column}")
+                ?? throw new InvalidOperationException($"The {column} of webhook endpoint {endpointId} was sealed under another key: give every silo the same {AtRestCipher.KeyVariable}.");
+
+    private void AddEndpoint(NpgsqlCommand command, WebhookEndpointInfo e)
     {
         command.Parameters.Add(new NpgsqlParameter { Value = e.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = e.AccountId });
@@ -221,16 +270,17 @@ public sealed class WebhookTable(NpgsqlDataSource database, SessionTable session
         command.Parameters.Add(new NpgsqlParameter { Value = e.Description });
         command.Parameters.Add(new NpgsqlParameter { Value = e.Enabled });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)e.DisabledReason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = e.Secret });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)e.PreviousSecret ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = Seal(e.Id, "secret", e.Secret) });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)Seal(e.Id, "previous_secret", e.PreviousSecret) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)e.PreviousSecretUntil ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)e.FailingSince ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = e.CreatedAt });
     }
 
-    private static WebhookEndpointInfo ReadEndpoint(NpgsqlDataReader r) => new(
+    private WebhookEndpointInfo ReadEndpoint(NpgsqlDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<string[]>(3), r.GetString(4), r.GetBoolean(5),
-        r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8),
+        r.IsDBNull(6) ? null : r.GetString(6), Open(r.GetString(0), "secret", r.GetString(7)),
+        Open(r.GetString(0), "previous_secret", r.IsDBNull(8) ? null : r.GetString(8)),
         r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9), r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10),
         r.GetFieldValue<DateTimeOffset>(11));
 }

@@ -1,6 +1,7 @@
 using MagicLink.Api.Sharing;
 using MagicLink.Api.Webhooks;
 using MagicLink.Grains;
+using MagicLink.Grains.Access;
 using MagicLink.Grains.Credits;
 using MagicLink.Grains.Events;
 using MagicLink.Grains.Links;
@@ -61,7 +62,7 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(database));
         silo.Services.AddSingleton<Publisher>();
         silo.Services.AddSingleton<UploadStore>();
-        silo.Services.AddSingleton(UploadCipher.From(settings.UploadKey, settings.DataDir));
+        silo.Services.AddSingleton(AtRestCipher.From(settings.UploadKey, settings.DataDir));
         silo.Services.AddSingleton<CreditLedger>();
         silo.Services.AddSingleton<LinkTable>();
         silo.Services.AddSingleton<FunnelTable>();

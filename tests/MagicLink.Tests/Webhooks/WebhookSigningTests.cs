@@ -77,4 +77,50 @@ public sealed class WebhookSigningTests(WebhookFakeTimeFixture fixture) : IClass
         Assert.True(WebhookReceiver.Verifies(fresh, after, fixture.Time.GetUtcNow()));
         Assert.Null((await Ok(await account.Client.GetAsync($"/api/v1/webhook-endpoints/{id}/secret")))["previousSecret"]);
     }
+
+    [Fact]
+    public async Task A_copy_of_the_database_holds_no_signing_secret_neither_the_current_one_nor_the_previous_after_a_rotation()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var account = await Service.OpenAccountAsync();
+        var endpoint = await WebhookSteps.CreateAsync(account, receiver.Url);
+        var id = (string)endpoint["id"]!;
+        var old = (string)endpoint["secret"]!;
+        var fresh = (string)(await Ok(await account.Client.PostAsync($"/api/v1/webhook-endpoints/{id}/rotate-secret", null)))["secret"]!;
+
+        var stored = await TestDatabase.ScalarAsync<string>(Service.Database,
+            $"SELECT secret || ' ' || previous_secret FROM webhook_endpoints WHERE id = '{id}'");
+        Assert.DoesNotContain(old["whsec_".Length..], stored!);
+        Assert.DoesNotContain(fresh["whsec_".Length..], stored!);
+        var shown = await Ok(await account.Client.GetAsync($"/api/v1/webhook-endpoints/{id}/secret"));
+        Assert.Equal(fresh, (string)shown["secret"]!);
+        Assert.Equal(old, (string)shown["previousSecret"]!);
+    }
+
+    [Fact]
+    public async Task A_secret_stored_as_plain_text_before_the_upgrade_still_signs_and_is_sealed_when_the_silos_start_again()
+    {
+        await using var service = await MagicLinkService.StartAsync(silos: 1, settings: new() { ["MAGICLINK_WEBHOOK_ALLOW_PRIVATE"] = "true" });
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var account = await service.OpenAccountAsync();
+        var endpoint = await WebhookSteps.CreateAsync(account, receiver.Url);
+        var id = (string)endpoint["id"]!;
+        var secret = (string)endpoint["secret"]!;
+        // The row as the code before sealing wrote it.
+        await TestDatabase.ScalarAsync<string>(service.Database, $"UPDATE webhook_endpoints SET secret = '{secret}' WHERE id = '{id}' RETURNING id");
+
+        await service.RestartAsync();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await TestDatabase.ScalarAsync<string>(service.Database, $"SELECT secret FROM webhook_endpoints WHERE id = '{id}'") is var stored
+               && stored!.Contains(secret["whsec_".Length..], StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The secret is still stored as {stored}.");
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(secret, (string)(await Ok(await account.Client.GetAsync($"/api/v1/webhook-endpoints/{id}/secret")))["secret"]!);
+        await WebhookSteps.SendTestAsync(account, id);
+        Assert.True(WebhookReceiver.Verifies(secret, (await receiver.WaitForAsync(r => r.Count == 1))[0], DateTimeOffset.UtcNow));
+    }
 }
