@@ -50,15 +50,14 @@ public static partial class QrCodes
         }
 
         var source = new RGBLuminanceSource(luminance, bitmap.Width, bitmap.Height, RGBLuminanceSource.BitmapFormat.Gray8);
-        // ZXing's search for the three corner squares misses about one valid code in 400 (a pattern
-        // in the data looks like one of them); zbar reads those, and so does ZXing when told the
-        // image is the code alone, as every image here is. What is checked is the code's content.
-        return Reader(pure: false).Decode(source)?.Text ?? Reader(pure: true).Decode(source)?.Text;
+        // Searching the picture for the code's three corner squares, as a scanner app built on ZXing
+        // does with a camera's frame, not told that the image is the code alone.
+        return Reader.Decode(source)?.Text;
     }
 
-    private static BarcodeReaderGeneric Reader(bool pure) => new()
+    private static BarcodeReaderGeneric Reader => new()
     {
-        Options = new DecodingOptions { PossibleFormats = [BarcodeFormat.QR_CODE], TryHarder = true, PureBarcode = pure },
+        Options = new DecodingOptions { PossibleFormats = [BarcodeFormat.QR_CODE], TryHarder = true },
     };
 
     [GeneratedRegex("viewBox=\"0 0 ([0-9.]+) ([0-9.]+)\"")]
