@@ -25,6 +25,7 @@ public static class HostedFlowEndpoints
             .WithTags("Public").WithName("OpenSession").WithSummary("The hosted flow for the person verifying; opening it starts the session.")
             .Produces<HostedSessionView>().ProducesProblem(StatusCodes.Status404NotFound)
             .AnswersHtml(StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status410Gone, StatusCodes.Status429TooManyRequests);
+        app.MapMethods("/v/{token}", [HttpMethods.Head], Peek).WithMetadata(PublicRateLimits.Flow).ExcludeFromDescription();
         app.MapPost("/v/{token}/uploads", Upload)
             .WithMetadata(PublicRateLimits.Flow)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
@@ -54,9 +55,16 @@ public static class HostedFlowEndpoints
         return app;
     }
 
-    private static async Task<IResult> Page(string token, string? step, string? error, HttpContext http, IGrainFactory grains, UrlTokens tokens)
+    private static async Task<IResult> Page(string token, string? step, string? error, HttpContext http, IGrainFactory grains, UrlTokens tokens) =>
+        await Show(await tokens.ReadAsync(token, Ids.Session) is { } id ? await grains.GetGrain<ISessionGrain>(id).Start() : null, token, step, error, http, grains);
+
+    // A HEAD (a mail scanner's, a link checker's) answers what the page would, without the body, and
+    // must not start the session as opening the page does: it shows the session as it is.
+    private static async Task<IResult> Peek(string token, string? step, string? error, HttpContext http, IGrainFactory grains, UrlTokens tokens) =>
+        await Show(await Find(token, grains, tokens), token, step, error, http, grains);
+
+    private static async Task<IResult> Show(SessionInfo? session, string token, string? step, string? error, HttpContext http, IGrainFactory grains)
     {
-        var session = await tokens.ReadAsync(token, Ids.Session) is { } id ? await grains.GetGrain<ISessionGrain>(id).Start() : null;
         if (session is null)
         {
             return NotFound(http);
